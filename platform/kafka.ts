@@ -1,0 +1,112 @@
+import net from 'node:net';
+import { Kafka, logLevel as kafkaLogLevel, type Admin, type ITopicConfig, type LogEntry } from 'kafkajs';
+import type { Logger } from './logger.js';
+import type { TopicSpec } from './topics.js';
+
+// kafkajs warns on every producer about a partitioner change from v1; Millrace has no v1 data.
+process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
+
+export class KafkaUnreachableError extends Error {
+  readonly code = 'kafka_unreachable';
+  constructor(readonly brokers: string[], detail: string) {
+    super(`Kafka is unreachable at ${brokers.join(',')}: ${detail}. Check KAFKA_BROKERS, or unset it to use the local stack.`);
+    this.name = 'KafkaUnreachableError';
+  }
+}
+
+export interface KafkaClientOptions {
+  brokers: string[];
+  clientId: string;
+  logger: Logger;
+  connectionTimeoutMs?: number;
+}
+
+/** One kafkajs client whose logs go through pino, at warn and above unless LOG_LEVEL is debug. */
+export function createKafka(options: KafkaClientOptions): Kafka {
+  const log = options.logger.child({ component: 'kafkajs' });
+  return new Kafka({
+    clientId: options.clientId,
+    brokers: options.brokers,
+    connectionTimeout: options.connectionTimeoutMs ?? 5_000,
+    requestTimeout: 30_000,
+    logLevel: log.isLevelEnabled('debug') ? kafkaLogLevel.DEBUG : kafkaLogLevel.WARN,
+    logCreator: () => (entry: LogEntry) => {
+      const { message, ...rest } = entry.log;
+      const fields = { namespace: entry.namespace, ...rest };
+      if (entry.level <= kafkaLogLevel.ERROR) log.error(fields, message);
+      else if (entry.level === kafkaLogLevel.WARN) log.warn(fields, message);
+      else if (entry.level === kafkaLogLevel.INFO) log.info(fields, message);
+      else log.debug(fields, message);
+    },
+  });
+}
+
+/**
+ * Fails fast, with one line naming the address, when no broker accepts a TCP connection
+ * within the timeout: kafkajs would otherwise retry for minutes.
+ */
+export async function assertBrokersReachable(brokers: string[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError = 'no answer';
+  while (Date.now() < deadline) {
+    for (const broker of brokers) {
+      const outcome = await tryConnect(broker, Math.min(2_000, Math.max(100, deadline - Date.now())));
+      if (outcome === true) return;
+      lastError = outcome;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new KafkaUnreachableError(brokers, lastError);
+}
+
+function tryConnect(broker: string, timeoutMs: number): Promise<true | string> {
+  const separator = broker.lastIndexOf(':');
+  const host = broker.slice(0, separator).replace(/^\[|\]$/g, '');
+  const port = Number(broker.slice(separator + 1));
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    const finish = (outcome: true | string) => {
+      socket.destroy();
+      resolve(outcome);
+    };
+    socket.setTimeout(timeoutMs, () => finish(`no answer within ${timeoutMs} ms`));
+    socket.once('connect', () => finish(true));
+    socket.once('error', (error: NodeJS.ErrnoException) => finish(error.code ?? error.message));
+  });
+}
+
+export interface EnsureTopicsOptions {
+  partitions: number;
+  replicationFactor: number;
+}
+
+/** Creates missing topics (compacted ones with cleanup.policy=compact); leaves existing ones alone. */
+export async function ensureTopics(admin: Admin, specs: TopicSpec[], options: EnsureTopicsOptions): Promise<void> {
+  const existing = new Set(await admin.listTopics());
+  const missing: ITopicConfig[] = specs
+    .filter((spec) => !existing.has(spec.name))
+    .map((spec) => ({
+      topic: spec.name,
+      numPartitions: spec.partitions ?? options.partitions,
+      replicationFactor: options.replicationFactor,
+      configEntries: spec.compacted
+        ? [
+            { name: 'cleanup.policy', value: 'compact' },
+            { name: 'min.compaction.lag.ms', value: '60000' },
+          ]
+        : [],
+    }));
+  if (missing.length === 0) return;
+  try {
+    await admin.createTopics({ topics: missing, waitForLeaders: true });
+  } catch (error) {
+    // Another worker may have created the same topic a moment ago.
+    if ((error as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw error;
+  }
+}
+
+/** The high-water mark of every partition of a topic: "the end" for readers catching up. */
+export async function endOffsets(admin: Admin, topic: string): Promise<Map<number, bigint>> {
+  const offsets = await admin.fetchTopicOffsets(topic);
+  return new Map(offsets.map((entry) => [entry.partition, BigInt(entry.high)]));
+}

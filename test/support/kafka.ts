@@ -1,0 +1,22 @@
+import { randomUUID } from 'node:crypto';
+import { inject } from 'vitest';
+import type { Admin, Kafka } from 'kafkajs';
+import { createKafka } from '../../platform/kafka.js';
+import { createLogger } from '../../platform/logger.js';
+
+/** A name no other test (or earlier run) uses: tests never share topics, groups or tables. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`;
+}
+
+export function testBrokers(): string[] {
+  return (process.env.KAFKA_BROKERS ?? inject('kafkaBrokers')).split(',');
+}
+
+export function testKafka(clientId = 'millrace-test'): Kafka {
+  return createKafka({ brokers: testBrokers(), clientId, logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
+}
+
+export async function createTopics(admin: Admin, topics: string[], numPartitions = 1): Promise<void> {
+  await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions })), waitForLeaders: true });
+}
