@@ -1,0 +1,91 @@
+import type { IHeaders } from 'kafkajs';
+
+/**
+ * Raw topics hold the source's record untouched (JSON value), keyed `connection_id:remote_id`.
+ * What Millrace knows about the capture travels in headers, never inside the body.
+ */
+export const RAW_HEADERS = {
+  connectionId: 'millrace-connection-id',
+  sourceSystem: 'millrace-source-system',
+  entity: 'millrace-entity',
+  stream: 'millrace-stream',
+  /** `upsert` (a record as read), `delete` (the source says it is gone, or a full pass did not see it),
+   *  `pass_complete` (control: a full pass ended; value holds {pass_id}) */
+  op: 'millrace-op',
+  syncRunId: 'millrace-sync-run-id',
+  /** Id of the full pass this record was read in, when the read is part of one. */
+  passId: 'millrace-pass-id',
+  /** The stream cursor committed with this record's page (JSON). */
+  cursor: 'millrace-cursor',
+  /** Capture time, microseconds since the epoch: the record version downstream. */
+  capturedAt: 'millrace-captured-at',
+} as const;
+
+export type RawOp = 'upsert' | 'delete' | 'pass_complete';
+
+export interface RawRecordMeta {
+  connectionId: string;
+  sourceSystem: string;
+  entity: string;
+  stream: string;
+  op: RawOp;
+  syncRunId: string;
+  passId?: string;
+  cursor?: string;
+  capturedAtMicros: bigint;
+}
+
+export function rawKey(connectionId: string, remoteId: string): string {
+  return `${connectionId}:${remoteId}`;
+}
+
+export function rawHeaders(meta: RawRecordMeta): IHeaders {
+  const headers: IHeaders = {
+    [RAW_HEADERS.connectionId]: meta.connectionId,
+    [RAW_HEADERS.sourceSystem]: meta.sourceSystem,
+    [RAW_HEADERS.entity]: meta.entity,
+    [RAW_HEADERS.stream]: meta.stream,
+    [RAW_HEADERS.op]: meta.op,
+    [RAW_HEADERS.syncRunId]: meta.syncRunId,
+    [RAW_HEADERS.capturedAt]: meta.capturedAtMicros.toString(),
+  };
+  if (meta.passId) headers[RAW_HEADERS.passId] = meta.passId;
+  if (meta.cursor !== undefined) headers[RAW_HEADERS.cursor] = meta.cursor;
+  return headers;
+}
+
+/** Reads the headers back; throws naming the missing header, so a foreign record is dead-lettered clearly. */
+export function parseRawHeaders(headers: IHeaders | undefined): RawRecordMeta {
+  const get = (name: string, required = true): string | undefined => {
+    const value = headers?.[name];
+    const text = Array.isArray(value) ? value[0]?.toString() : value?.toString();
+    if (required && (text === undefined || text === '')) throw new Error(`raw record header ${name} is missing`);
+    return text;
+  };
+  const op = get(RAW_HEADERS.op) as RawOp;
+  if (!['upsert', 'delete', 'pass_complete'].includes(op)) throw new Error(`raw record header ${RAW_HEADERS.op} has unknown value ${op}`);
+  const capturedAt = get(RAW_HEADERS.capturedAt)!;
+  if (!/^\d+$/.test(capturedAt)) throw new Error(`raw record header ${RAW_HEADERS.capturedAt} is not a number: ${capturedAt}`);
+  const meta: RawRecordMeta = {
+    connectionId: get(RAW_HEADERS.connectionId)!,
+    sourceSystem: get(RAW_HEADERS.sourceSystem)!,
+    entity: get(RAW_HEADERS.entity)!,
+    stream: get(RAW_HEADERS.stream)!,
+    op,
+    syncRunId: get(RAW_HEADERS.syncRunId)!,
+    capturedAtMicros: BigInt(capturedAt),
+  };
+  const passId = get(RAW_HEADERS.passId, false);
+  const cursor = get(RAW_HEADERS.cursor, false);
+  if (passId) meta.passId = passId;
+  if (cursor !== undefined) meta.cursor = cursor;
+  return meta;
+}
+
+let lastMicros = 0n;
+/** Strictly increasing microsecond timestamps within this process: versions never tie. */
+export function captureTimestampMicros(): bigint {
+  const now = BigInt(Date.now()) * 1000n;
+  lastMicros = now > lastMicros ? now : lastMicros + 1n;
+  return lastMicros;
+}
