@@ -1,0 +1,12 @@
+import type { ConnectorDefinition } from './sdk/types.js';
+
+/**
+ * Every connector Millrace ships, by id. Adding a system: one import and one line here.
+ * Explicit on purpose: no loading by naming convention, where a failed load drops a connector silently.
+ */
+export const connectors: readonly ConnectorDefinition[] = [
+];
+
+export function connectorById(id: string): ConnectorDefinition | undefined {
+  return connectors.find((connector) => connector.id === id);
+}
