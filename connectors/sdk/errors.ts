@@ -39,6 +39,11 @@ export interface ConnectorErrorOptions {
   fieldErrors?: { path: string; message: string; code?: string }[];
   /** Anything else callers need (e.g. both versions' timestamps on a conflict). No secrets. */
   details?: Record<string, unknown>;
+  /**
+   * Overrides the kind's default `retriable` (e.g. a vendor's "record locked by another user"
+   * is a `conflict` worth retrying). Leave unset to use the kind's default.
+   */
+  retriable?: boolean;
   cause?: unknown;
 }
 
@@ -56,7 +61,7 @@ export class ConnectorError extends Error {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'ConnectorError';
     this.kind = kind;
-    this.retriable = RETRIABLE[kind];
+    this.retriable = options.retriable ?? RETRIABLE[kind];
     if (options.status !== undefined) this.status = options.status;
     if (options.retryAfterSeconds !== undefined) this.retryAfterSeconds = options.retryAfterSeconds;
     if (options.sourceCode !== undefined) this.sourceCode = options.sourceCode;

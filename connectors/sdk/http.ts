@@ -1,0 +1,249 @@
+import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
+import type { z } from 'zod';
+import type { Logger } from '../../platform/logger.js';
+import type { AuthProvider, AuthRequest } from './auth/types.js';
+import { ConnectorError, isConnectorError } from './errors.js';
+import { errorFromNetwork, errorFromStatus, parseRetryAfter, type ErrorFrom } from './http-errors.js';
+import { createResponse, normalizeHeaders, type HttpResponse } from './http-response.js';
+import { RequestLimiter, type RequestLimits } from './limits.js';
+import { redactUrl, scrubSecrets } from './redact.js';
+import { DEFAULT_RETRY, retry, type RetryOptions } from './retry.js';
+import { sanitizeError } from './sanitize-error.js';
+import { appendQuery, encodeQueryComponent, queryPairs, resolveUrl, type Query } from './url.js';
+
+export type { HttpResponse } from './http-response.js';
+export type { ErrorFrom } from './http-errors.js';
+
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'MERGE' | 'OPTIONS';
+
+export interface HttpRequest {
+  method?: HttpMethod;
+  /** Relative to `baseUrl` (a leading `/` is optional), or an absolute URL on an allowed origin (next links). */
+  path: string;
+  query?: Query;
+  headers?: Record<string, string>;
+  /** An object is sent as JSON; a string or Buffer as is. */
+  body?: unknown;
+  /** Sent as `application/x-www-form-urlencoded`. */
+  form?: Record<string, string | number | boolean | undefined>;
+  /** Overrides `retry.retries` for this call: writes pass 0 unless the source dedupes them. */
+  retries?: number;
+  timeoutMs?: number;
+  /** Aborting rejects with the signal's reason (no ConnectorError): the caller cancelled. */
+  signal?: AbortSignal;
+  /** false: send without the client's credentials (login and public endpoints). */
+  auth?: false;
+}
+
+export interface JsonRequest<T> extends HttpRequest {
+  /** The body must match; a mismatch throws `invalid_response` naming the paths. */
+  schema?: z.ZodType<T>;
+}
+
+export interface HttpClientOptions {
+  baseUrl: string;
+  auth?: AuthProvider;
+  /** Deadline of one attempt (connect, headers and the whole body), ms. Default 30 000. */
+  timeoutMs?: number;
+  /** Deadline of the TCP/TLS connect, ms. Default min(10 000, timeoutMs). */
+  connectTimeoutMs?: number;
+  retry?: RetryOptions;
+  limits?: RequestLimits;
+  errorFrom?: ErrorFrom;
+  logger?: Logger;
+  /** Sent with every request (lower- or mixed-case names). */
+  headers?: Record<string, string>;
+  /** Larger bodies fail with `invalid_response` instead of filling memory. Default 64 MiB. */
+  maxBodyBytes?: number;
+  /** Origins besides the base URL's that absolute paths may point at (credentials go there too). */
+  allowedOrigins?: string[];
+  /** More values to scrub from messages (e.g. secrets of the connection config the auth does not hold). */
+  secrets?: () => readonly string[];
+  /** Shares sockets with another client; not closed by this one. */
+  dispatcher?: Dispatcher;
+}
+
+export interface HttpClient {
+  readonly baseUrl: string;
+  /** Resolves for 2xx; throws ConnectorError for anything else, after retries. */
+  request(req: HttpRequest): Promise<HttpResponse>;
+  json<T = unknown>(req: JsonRequest<T>): Promise<T>;
+  /** Stops the limiter, closes sockets and the auth provider. */
+  close(): Promise<void>;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
+const USER_AGENT = 'millrace-connector/0.1';
+
+export function createHttpClient(options: HttpClientOptions): HttpClient {
+  const baseUrl = new URL(options.baseUrl).toString();
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const retryOptions = { ...DEFAULT_RETRY, ...options.retry };
+  const ownDispatcher = options.dispatcher ? null : new Agent({ connect: { timeout: options.connectTimeoutMs ?? Math.min(10_000, timeoutMs) } });
+  const dispatcher = options.dispatcher ?? ownDispatcher!;
+  const limiter = new RequestLimiter(options.limits);
+  const origins = new Set([new URL(baseUrl).origin, ...(options.allowedOrigins ?? []).map((origin) => new URL(origin).origin)]);
+  const defaultHeaders = lowerCaseKeys({ accept: 'application/json', 'user-agent': USER_AGENT, ...options.headers });
+  const auth = options.auth;
+
+  const secrets = () => [...(auth?.secrets() ?? []), ...(options.secrets?.() ?? [])];
+  const scrub = (text: string) => scrubSecrets(text, secrets());
+  const printable = (url: string) => redactUrl(scrub(url));
+
+  async function send(authRequest: AuthRequest, body: string | Buffer | undefined, deadlineMs: number, signal?: AbortSignal): Promise<HttpResponse> {
+    const { method } = authRequest;
+    const url = printable(authRequest.url);
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, deadlineMs);
+    const onAbort = () => controller.abort(signal?.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const response = await undiciRequest(authRequest.url, {
+        dispatcher,
+        method: method as Dispatcher.HttpMethod,
+        headers: authRequest.headers,
+        body: body ?? null,
+        signal: controller.signal,
+        headersTimeout: deadlineMs,
+        bodyTimeout: deadlineMs,
+      });
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of response.body) {
+        size += (chunk as Buffer).length;
+        if (size > maxBodyBytes) {
+          response.body.destroy();
+          throw new ConnectorError('invalid_response', `${method} ${url} answered with a body larger than ${maxBodyBytes} bytes (maxBodyBytes); page with smaller pages`, { status: response.statusCode });
+        }
+        chunks.push(chunk as Buffer);
+      }
+      const { headers, setCookies } = normalizeHeaders(response.headers);
+      return createResponse({ status: response.statusCode, headers, setCookies, body: Buffer.concat(chunks), method, url, scrub });
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      if (isConnectorError(error)) throw error;
+      throw errorFromNetwork(timedOut ? { code: 'TIMEOUT' } : error, method, url, deadlineMs);
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  function failure(response: HttpResponse): ConnectorError {
+    const vendor = options.errorFrom?.(response) ?? undefined;
+    if (!vendor) return errorFromStatus(response, scrub);
+    const retryAfterSeconds = vendor.retryAfterSeconds ?? (response.status === 429 || response.status === 503 ? parseRetryAfter(response.headers['retry-after']) : undefined);
+    if (vendor.status !== undefined && vendor.retryAfterSeconds === retryAfterSeconds) return vendor;
+    return new ConnectorError(vendor.kind, vendor.message, {
+      status: vendor.status ?? response.status,
+      retryAfterSeconds,
+      sourceCode: vendor.sourceCode,
+      sourceMessage: vendor.sourceMessage,
+      fieldErrors: vendor.fieldErrors,
+      details: vendor.details,
+      retriable: vendor.retriable,
+      cause: vendor.cause,
+    });
+  }
+
+  async function attempt(req: HttpRequest, url: string, body: string | Buffer | undefined, headers: Record<string, string>, form: Record<string, string> | undefined, number: number): Promise<HttpResponse> {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const useAuth = auth && req.auth !== false ? auth : undefined;
+    const started = Date.now();
+    const prepare = async (): Promise<AuthRequest> => {
+      const authRequest: AuthRequest = { method, url, headers: { ...headers }, ...(form ? { form } : {}) };
+      await useAuth?.apply(authRequest, req.signal);
+      return authRequest;
+    };
+    let sent = await prepare();
+    let response = await send(sent, body, req.timeoutMs ?? timeoutMs, req.signal);
+    if (response.status === 401 && useAuth?.onUnauthorized && (await useAuth.onUnauthorized(sent, req.signal))) {
+      options.logger?.info({ method, url: printable(url) }, 'credential refreshed after 401; replaying the request once');
+      sent = await prepare();
+      response = await send(sent, body, req.timeoutMs ?? timeoutMs, req.signal);
+    }
+    options.logger?.debug({ method, url: response.url, status: response.status, attempt: number, durationMs: Date.now() - started }, 'http request');
+    if (response.status >= 200 && response.status < 300) return response;
+    const error = failure(response);
+    if (error.retryAfterSeconds !== undefined && (response.status === 429 || response.status === 503)) {
+      limiter.pauseFor(Math.min(error.retryAfterSeconds, retryOptions.maxRetryAfterSeconds) * 1000);
+    }
+    throw error;
+  }
+
+  async function request(req: HttpRequest): Promise<HttpResponse> {
+    try {
+      const url = appendQuery(resolveUrl(baseUrl, req.path), queryPairs(req.query));
+      if (!origins.has(new URL(url).origin)) {
+        throw new ConnectorError('config', `refusing to send a request to ${printable(url)}: it is not on ${[...origins].join(', ')}, where this connection's credentials belong; add the origin to allowedOrigins if it is the source's own`);
+      }
+      const { body, form, contentType } = encodeBody(req);
+      const headers = { ...defaultHeaders, ...(contentType ? { 'content-type': contentType } : {}), ...lowerCaseKeys(req.headers ?? {}) };
+      const method = (req.method ?? 'GET').toUpperCase();
+      return await retry((_bail, number) => limiter.run(() => attempt(req, url, body, headers, form, number), req.signal), {
+        ...retryOptions,
+        retries: req.retries ?? retryOptions.retries,
+        ...(req.signal ? { signal: req.signal } : {}),
+        onRetry: ({ error, retry: retryNumber, delayMs, reason }) => {
+          const failed = error as ConnectorError;
+          options.logger?.warn({ method, url: printable(url), retry: retryNumber, delayMs, reason, kind: failed.kind, status: failed.status, error: scrub(failed.message) }, 'retrying http request');
+        },
+      });
+    } catch (error) {
+      throw isConnectorError(error) ? sanitizeError(error, scrub) : error;
+    }
+  }
+
+  const client: HttpClient = {
+    baseUrl,
+    request,
+    async json<T>(req: JsonRequest<T>): Promise<T> {
+      const response = await request(req);
+      const value = response.json<unknown>();
+      if (!req.schema) return value as T;
+      const result = req.schema.safeParse(value);
+      if (result.success) return result.data;
+      const issues = result.error.issues.slice(0, 5).map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`);
+      throw sanitizeError(
+        new ConnectorError('invalid_response', `${response.method} ${response.url} answered a body of an unexpected shape: ${issues.join('; ')}`, {
+          status: response.status,
+          details: { issues: result.error.issues.slice(0, 20).map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })) },
+        }),
+        scrub,
+      );
+    },
+    async close() {
+      await limiter.stop();
+      await auth?.close?.();
+      await ownDispatcher?.close();
+    },
+  };
+
+  // Session logins go through a sibling without auth and limits, sharing the sockets.
+  auth?.attach?.({
+    http: createHttpClient({ ...options, auth: undefined, limits: undefined, dispatcher, secrets }),
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
+  return client;
+}
+
+function encodeBody(req: HttpRequest): { body?: string | Buffer; form?: Record<string, string>; contentType?: string } {
+  if (req.form) {
+    const form = Object.fromEntries(Object.entries(req.form).filter(([, value]) => value !== undefined).map(([key, value]) => [key, String(value)]));
+    const body = Object.entries(form).map(([key, value]) => `${encodeQueryComponent(key)}=${encodeQueryComponent(value)}`).join('&');
+    return { body, form, contentType: 'application/x-www-form-urlencoded' };
+  }
+  if (req.body === undefined) return {};
+  if (typeof req.body === 'string' || Buffer.isBuffer(req.body)) return { body: req.body };
+  return { body: JSON.stringify(req.body), contentType: 'application/json' };
+}
+
+function lowerCaseKeys(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
+}
