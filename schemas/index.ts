@@ -1,9 +1,24 @@
-// Public surface of the unified model. The model issue replaces the placeholder types below with
-// types derived from the entity definitions in schemas/model/.
+// Public surface of the unified model: the entity definitions and everything derived from them.
 export { ENTITY_NAMES, ENTITY_PLURALS, isEntityName, type EntityName } from './entities.js';
-import type { EntityName } from './entities.js';
-
-/** What a connector's mapper returns for entity E: every unified field except the envelope the
- *  transformer fills (id, connection_id, source_system, version, synced_at, remote_data). */
-// eslint-disable-next-line @typescript-eslint/no-unused-vars
-export type MappedRecord<E extends EntityName> = { remote_id: string } & Record<string, unknown>;
+export { entityModels, ENUMS, TRANSFORMER_FIELDS } from './model/index.js';
+export type { EntityModel, EnumDef, FieldDef, FieldType, RecordDef, ReferenceTarget, WriteAccess } from './model/index.js';
+export type * from './types.js';
+export { recordId, MILLRACE_ID_NAMESPACE } from './ids.js';
+export { toDecimal, canonicalDecimal, DECIMAL_PRECISION, DECIMAL_SCALE } from './values/decimal.js';
+export { customFieldValue, pickCustomFields } from './values/custom-fields.js';
+export {
+  unifiedRecordSchema,
+  mappedRecordSchema,
+  writeInputSchema,
+  parseUnifiedRecord,
+  parseMappedRecord,
+  validationIssues,
+  jsonSchemaFor,
+  writeInputJsonSchema,
+  RecordValidationError,
+  WRITABLE_ENTITIES,
+  type WritableEntityName,
+  type ValidationIssue,
+  type TransformerEnvelope,
+  type TransformerField,
+} from './validation/record-schemas.js';

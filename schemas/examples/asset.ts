@@ -1,0 +1,38 @@
+import type { Asset } from '../generated/types.js';
+import { exampleEnvelope, exampleId } from './envelope.js';
+
+export const exampleAsset: Asset = {
+  ...exampleEnvelope('asset', '10000045', 'sap_s4hana', 'P-101 Cooling water pump', { Equipment: '10000045' }),
+  code: 'P-101',
+  name: 'Cooling water pump',
+  description: 'Centrifugal pump, cooling water circuit 1.',
+  status: 'needs_repair',
+  remote_status: 'INST',
+  category: 'Pumps',
+  criticality: 'A',
+  serial_number: 'KSB-99812-2019',
+  model: 'Etanorm 065-040-250',
+  manufacturer: 'KSB',
+  location_id: exampleId('location', '1710-PU-01'),
+  location_remote_id: '1710-PU-01',
+  site: '1710',
+  parent_asset_id: exampleId('asset', '10000040'),
+  parent_asset_remote_id: '10000040',
+  root_asset_id: exampleId('asset', '10000001'),
+  root_asset_remote_id: '10000001',
+  path: [exampleId('asset', '10000001'), exampleId('asset', '10000040')],
+  path_remote_ids: ['10000001', '10000040'],
+  functional_location: '1710-PU-01',
+  purchase_date: '2019-06-14',
+  purchase_cost: '18450',
+  currency: 'EUR',
+  in_service_date: '2019-08-01',
+  warranty_expiry: '2022-07-31',
+  vendor_id: exampleId('vendor', '17300001'),
+  vendor_remote_id: '17300001',
+  meters: [
+    { remote_id: '1002', name: 'Run hours', value: '21450.5', unit: 'H', read_at: '2024-04-30T23:59:00.000Z' },
+    { remote_id: '1003', name: 'Bearing temperature', value: '-3.25', unit: '°C', read_at: null },
+  ],
+  custom_fields: { ZZ_ATEX_ZONE: '2' },
+};

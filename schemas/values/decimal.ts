@@ -1,0 +1,81 @@
+/**
+ * Exact decimals, carried as strings everywhere in JavaScript: money, quantities and rates are
+ * never floats. One precision for every decimal field keeps the wire format, the ClickHouse
+ * column and the rules simple: 38 significant digits, 9 of them after the point (Decimal(38, 9)).
+ */
+export const DECIMAL_PRECISION = 38;
+export const DECIMAL_SCALE = 9;
+const INTEGER_DIGITS = DECIMAL_PRECISION - DECIMAL_SCALE;
+
+/** A plain decimal: optional sign, digits, optional fraction. No exponent, no thousands separator. */
+export const DECIMAL_PATTERN = /^[+-]?\d+(\.\d+)?$/;
+
+/** `+012.500` → `12.5`, `-0.0` → `0`: the one spelling of a value, also ClickHouse's toString. */
+export function canonicalDecimal(text: string): string {
+  if (!DECIMAL_PATTERN.test(text)) return text;
+  const negative = text.startsWith('-');
+  const unsigned = text.replace(/^[+-]/, '');
+  const [whole = '0', fraction = ''] = unsigned.split('.');
+  const integerPart = whole.replace(/^0+(?=\d)/, '');
+  const fractionPart = fraction.replace(/0+$/, '');
+  const body = fractionPart ? `${integerPart}.${fractionPart}` : integerPart;
+  if (/^0(\.0*)?$/.test(body)) return '0';
+  return negative ? `-${body}` : body;
+}
+
+/** Why a canonical decimal does not fit Decimal(38, 9), or null when it does. */
+export function decimalRangeProblem(canonical: string): string | null {
+  if (!DECIMAL_PATTERN.test(canonical)) return null;
+  const [whole = '', fraction = ''] = canonical.replace(/^-/, '').split('.');
+  if (fraction.length > DECIMAL_SCALE) {
+    return `has ${fraction.length} digits after the point; the model keeps at most ${DECIMAL_SCALE} (round it in the mapper with toDecimal)`;
+  }
+  if (whole.length > INTEGER_DIGITS) return `has ${whole.length} digits before the point; the model keeps at most ${INTEGER_DIGITS}`;
+  return null;
+}
+
+/**
+ * For mappers: a source number or numeric string → a canonical decimal string, rounded half to
+ * even to 9 places (float noise such as 0.30000000000000004 disappears). Returns null for null,
+ * undefined and "" (SAP sends "" for a blank amount). Throws on anything that is not a number.
+ */
+export function toDecimal(value: number | string | null | undefined): string | null {
+  if (value === null || value === undefined || value === '') return null;
+  const text = typeof value === 'number' ? numberToPlainString(value) : value.trim();
+  if (!DECIMAL_PATTERN.test(text)) throw new Error(`not a decimal number: ${JSON.stringify(value)}`);
+  return formatUnscaled(toUnscaled(text));
+}
+
+function numberToPlainString(value: number): string {
+  if (!Number.isFinite(value)) throw new Error(`not a finite number: ${value}`);
+  // toString uses exponents below 1e-6 and from 1e21; such large doubles are integers, and for
+  // small ones 20 fixed digits are plenty to round to 9.
+  const text = value.toString();
+  if (!/e/i.test(text)) return text;
+  return Math.abs(value) >= 1e21 ? BigInt(value).toString() : value.toFixed(20);
+}
+
+/** A decimal text → its value × 10^9 as a bigint, rounded half to even. */
+export function toUnscaled(text: string): bigint {
+  const negative = text.startsWith('-');
+  const [whole = '0', fraction = ''] = text.replace(/^[+-]/, '').split('.');
+  const kept = fraction.slice(0, DECIMAL_SCALE).padEnd(DECIMAL_SCALE, '0');
+  let unscaled = BigInt(whole + kept);
+  const rest = fraction.slice(DECIMAL_SCALE);
+  if (rest) {
+    const first = Number(rest[0]);
+    const tail = /[1-9]/.test(rest.slice(1));
+    const roundUp = first > 5 || (first === 5 && (tail || unscaled % 2n === 1n));
+    if (roundUp) unscaled += 1n;
+  }
+  return negative ? -unscaled : unscaled;
+}
+
+/** value × 10^9 → canonical decimal text. */
+export function formatUnscaled(unscaled: bigint): string {
+  const negative = unscaled < 0n;
+  const digits = (negative ? -unscaled : unscaled).toString().padStart(DECIMAL_SCALE + 1, '0');
+  const whole = digits.slice(0, -DECIMAL_SCALE);
+  const fraction = digits.slice(-DECIMAL_SCALE);
+  return canonicalDecimal(`${negative ? '-' : ''}${whole}.${fraction}`);
+}
