@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Logger } from '../../platform/logger.js';
-import type { EntityName, MappedRecord } from '../../schemas/index.js';
+import type { EntityName, MappedRecord, ReferenceTarget } from '../../schemas/index.js';
 
 /**
  * The connector contract. A connector is a typed declaration; it talks to its source system and
@@ -113,8 +113,9 @@ export interface StreamPage<Raw, Cursor> {
 export interface MapContext {
   connectionId: string;
   sourceSystem: string;
-  /** Millrace's deterministic id of another record of this connection (for vendor_id, asset_id …). */
-  idFor(entity: EntityName, remoteId: string): string;
+  /** Millrace's deterministic id of another record of this connection (for vendor_id, asset_id,
+   *  location_id, user_id …): `recordId(connectionId, entity, remoteId)` from schemas/. */
+  idFor(entity: ReferenceTarget, remoteId: string): string;
 }
 
 export interface WriteContext {
