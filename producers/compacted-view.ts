@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Admin, Consumer, Kafka } from 'kafkajs';
+import type { Admin, Consumer, IHeaders, Kafka } from 'kafkajs';
 import type { Logger } from '../platform/logger.js';
 import { RuntimeError } from './errors.js';
 
@@ -9,6 +9,7 @@ export interface ViewMessage {
   offset: string;
   key: string;
   value: Buffer | null;
+  headers: IHeaders | undefined;
 }
 
 export interface CompactedViewOptions {
@@ -63,7 +64,7 @@ export class CompactedTopicView {
       autoCommit: false,
       eachMessage: async ({ topic, partition, message }) => {
         try {
-          this.options.apply({ topic, partition, offset: message.offset, key: message.key?.toString('utf8') ?? '', value: message.value });
+          this.options.apply({ topic, partition, offset: message.offset, key: message.key?.toString('utf8') ?? '', value: message.value, headers: message.headers });
         } catch (error) {
           // One unreadable record must not stop the view: it is logged and skipped.
           this.options.logger.error({ topic, partition, offset: message.offset, err: error }, 'control record unreadable, skipped');
@@ -87,7 +88,7 @@ export class CompactedTopicView {
     if (!this.admin) throw new Error('view not started');
     const targets: [string, bigint][] = [];
     for (const topic of this.options.topics) {
-      for (const entry of await this.admin.fetchTopicOffsets(topic)) {
+      for (const entry of await topicOffsets(this.admin, topic)) {
         // An empty partition (low = high, e.g. every tombstone cleaned) has nothing to wait for.
         if (entry.low !== entry.high) targets.push([`${topic}/${entry.partition}`, BigInt(entry.high)]);
       }
@@ -128,5 +129,20 @@ export class CompactedTopicView {
     if (ready.length === 0) return;
     this.waiters = this.waiters.filter((waiter) => !ready.includes(waiter));
     for (const waiter of ready) waiter.resolve();
+  }
+}
+
+/**
+ * admin.fetchTopicOffsets, retried while the cluster settles: right after a topic is created
+ * the broker may answer NOT_LEADER or UNKNOWN_TOPIC until its metadata has propagated.
+ */
+export async function topicOffsets(admin: Admin, topic: string, attempts = 20): ReturnType<Admin['fetchTopicOffsets']> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await admin.fetchTopicOffsets(topic);
+    } catch (error) {
+      if (attempt >= attempts || (error as { retriable?: boolean }).retriable === false) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
   }
 }

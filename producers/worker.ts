@@ -4,7 +4,7 @@ import type { ConnectorDefinition } from '../connectors/sdk/types.js';
 import type { Logger } from '../platform/logger.js';
 import { topicNames, type TopicNames } from '../platform/topics.js';
 import { parseCursorRecord, type CursorRecord } from './capture-messages.js';
-import { CompactedTopicView } from './compacted-view.js';
+import { CompactedTopicView, topicOffsets } from './compacted-view.js';
 import { parseConnectionRecord, type ConnectionRecord } from './connection-record.js';
 import { ConnectionRunner } from './connection-runner.js';
 import { parseState, type ConnectionState } from './connection-state.js';
@@ -149,7 +149,7 @@ export class ProducerWorker {
     for (const partition of partitions) if (!previous.has(partition)) this.positions.delete(partition);
     for (const [id, entry] of this.records) if (!this.assigned.has(entry.partition)) this.records.delete(id);
     for (const id of [...this.runners.keys()]) if (!this.records.has(id)) await this.release(id, 'partition moved to another worker');
-    const offsets = await this.admin!.fetchTopicOffsets(this.topics.connections);
+    const offsets = await topicOffsets(this.admin!, this.topics.connections);
     if (generation !== this.generation) return;
     this.targets = new Map(offsets.filter((entry) => this.assigned.has(entry.partition) && entry.low !== entry.high).map((entry) => [entry.partition, BigInt(entry.high)]));
     this.options.logger.info({ partitions }, 'connection partitions assigned');
