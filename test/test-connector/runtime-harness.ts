@@ -10,17 +10,8 @@ import { keyRing, type KeyRing } from '../../producers/master-keys.js';
 import type { RuntimeSettings } from '../../producers/runtime-settings.js';
 import { ProducerWorker } from '../../producers/worker.js';
 import { testKafka, uniqueName } from '../support/kafka.js';
+import { FAST_GROUP, FAST_SETTINGS } from './fast-settings.js';
 import { testConnectorLookup } from './test-connector.js';
-
-/** Settings that keep the runtime's waits short in tests. */
-export const FAST_SETTINGS: Partial<RuntimeSettings> = {
-  offlineAfterFailures: 3,
-  retryBackoffMs: { min: 300, max: 1_000 },
-  rateLimitWaits: 5,
-  maxRateLimitWaitSeconds: 5,
-};
-
-export const FAST_GROUP = { sessionTimeoutMs: 6_000, heartbeatIntervalMs: 500, rebalanceTimeoutMs: 10_000 };
 
 export interface Runtime {
   prefix: string;
