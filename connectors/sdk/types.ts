@@ -121,6 +121,14 @@ export interface MapContext {
 export interface WriteContext {
   /** The caller's Idempotency-Key, for sources that dedupe retried creates (NetSuite). */
   idempotencyKey?: string;
+  /**
+   * The version of the record the caller's change is based on: Millrace's last captured image
+   * (its `remote_data` and `remote_updated_at`). Sources with optimistic concurrency (Business
+   * Central ETags, Maximo `If-Match`) send its version token, so a record changed in the source
+   * since then is reported as a `conflict` (details: both versions' timestamps) instead of being
+   * overwritten. Absent: the source's current version is the base.
+   */
+  baseVersion?: { remoteData?: unknown; remoteUpdatedAt?: string | null };
   logger: Logger;
 }
 
