@@ -4,12 +4,12 @@ import type { Logger } from '../../platform/logger.js';
 import type { AuthProvider, AuthRequest } from './auth/types.js';
 import { ConnectorError, isConnectorError } from './errors.js';
 import { errorFromNetwork, errorFromStatus, parseRetryAfter, type ErrorFrom } from './http-errors.js';
-import { createResponse, normalizeHeaders, type HttpResponse } from './http-response.js';
+import { createResponse, normalizeHeaders, type HttpResponse, type Scrub } from './http-response.js';
 import { RequestLimiter, type RequestLimits } from './limits.js';
-import { redactUrl, scrubSecrets } from './redact.js';
+import { redactUrl, scrubSecrets, secretsInRequest } from './redact.js';
 import { DEFAULT_RETRY, retry, type RetryOptions } from './retry.js';
 import { sanitizeError } from './sanitize-error.js';
-import { appendQuery, encodeQueryComponent, queryPairs, resolveUrl, type Query } from './url.js';
+import { appendQuery, encodeQueryComponent, parseQueryPairs, queryPairs, resolveUrl, type Query } from './url.js';
 
 export type { HttpResponse } from './http-response.js';
 export type { ErrorFrom } from './http-errors.js';
@@ -89,12 +89,27 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const auth = options.auth;
 
   const secrets = () => [...(auth?.secrets() ?? []), ...(options.secrets?.() ?? [])];
-  const scrub = (text: string) => scrubSecrets(text, secrets());
-  const printable = (url: string) => redactUrl(scrub(url));
+  const scrubber = (extra: readonly string[]): Scrub => (text) => scrubSecrets(text, [...secrets(), ...extra]);
+  const scrub = scrubber([]);
 
-  async function send(authRequest: AuthRequest, body: string | Buffer | undefined, deadlineMs: number, signal?: AbortSignal): Promise<HttpResponse> {
+  /** One request as prepared once and sent on every attempt. */
+  interface Plan {
+    req: HttpRequest;
+    method: string;
+    url: string;
+    body: string | Buffer | undefined;
+    form: Record<string, string> | undefined;
+    headers: Record<string, string>;
+    /** Scrubs the connection's secrets and those this request carries itself. */
+    scrub: Scrub;
+    printable(url: string): string;
+  }
+
+  async function send(plan: Plan, authRequest: AuthRequest): Promise<HttpResponse> {
     const { method } = authRequest;
-    const url = printable(authRequest.url);
+    const { signal } = plan.req;
+    const deadlineMs = plan.req.timeoutMs ?? timeoutMs;
+    const url = plan.printable(authRequest.url);
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -108,7 +123,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         dispatcher,
         method: method as Dispatcher.HttpMethod,
         headers: authRequest.headers,
-        body: body ?? null,
+        body: plan.body ?? null,
         signal: controller.signal,
         headersTimeout: deadlineMs,
         bodyTimeout: deadlineMs,
@@ -124,7 +139,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         chunks.push(chunk as Buffer);
       }
       const { headers, setCookies } = normalizeHeaders(response.headers);
-      return createResponse({ status: response.statusCode, headers, setCookies, body: Buffer.concat(chunks), method, url, scrub });
+      return createResponse({ status: response.statusCode, headers, setCookies, body: Buffer.concat(chunks), method, url, scrub: plan.scrub });
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       if (isConnectorError(error)) throw error;
@@ -135,9 +150,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     }
   }
 
-  function failure(response: HttpResponse): ConnectorError {
+  function failure(response: HttpResponse, plan: Plan): ConnectorError {
     const vendor = options.errorFrom?.(response) ?? undefined;
-    if (!vendor) return errorFromStatus(response, scrub);
+    if (!vendor) return errorFromStatus(response, plan.scrub);
     const retryAfterSeconds = vendor.retryAfterSeconds ?? (response.status === 429 || response.status === 503 ? parseRetryAfter(response.headers['retry-after']) : undefined);
     if (vendor.status !== undefined && vendor.retryAfterSeconds === retryAfterSeconds) return vendor;
     return new ConnectorError(vendor.kind, vendor.message, {
@@ -152,59 +167,68 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     });
   }
 
-  async function attempt(req: HttpRequest, url: string, body: string | Buffer | undefined, headers: Record<string, string>, form: Record<string, string> | undefined, number: number): Promise<HttpResponse> {
-    const method = (req.method ?? 'GET').toUpperCase();
+  async function attempt(plan: Plan, number: number): Promise<HttpResponse> {
+    const { req, method, url } = plan;
     const useAuth = auth && req.auth !== false ? auth : undefined;
     const started = Date.now();
     const prepare = async (): Promise<AuthRequest> => {
-      const authRequest: AuthRequest = { method, url, headers: { ...headers }, ...(form ? { form } : {}) };
+      const authRequest: AuthRequest = { method, url, headers: { ...plan.headers }, ...(plan.form ? { form: plan.form } : {}) };
       await useAuth?.apply(authRequest, req.signal);
       return authRequest;
     };
     let sent = await prepare();
-    let response = await send(sent, body, req.timeoutMs ?? timeoutMs, req.signal);
+    let response = await send(plan, sent);
     if (response.status === 401 && useAuth?.onUnauthorized && (await useAuth.onUnauthorized(sent, req.signal))) {
-      options.logger?.info({ method, url: printable(url) }, 'credential refreshed after 401; replaying the request once');
+      options.logger?.info({ method, url: response.url }, 'credential refreshed after 401; replaying the request once');
       sent = await prepare();
-      response = await send(sent, body, req.timeoutMs ?? timeoutMs, req.signal);
+      response = await send(plan, sent);
     }
     options.logger?.debug({ method, url: response.url, status: response.status, attempt: number, durationMs: Date.now() - started }, 'http request');
     if (response.status >= 200 && response.status < 300) return response;
-    const error = failure(response);
+    const error = failure(response, plan);
     if (error.retryAfterSeconds !== undefined && (response.status === 429 || response.status === 503)) {
       limiter.pauseFor(Math.min(error.retryAfterSeconds, retryOptions.maxRetryAfterSeconds) * 1000);
     }
     throw error;
   }
 
-  async function request(req: HttpRequest): Promise<HttpResponse> {
+  function plan(req: HttpRequest): Plan {
+    const extraQuery = queryPairs(req.query);
+    const url = appendQuery(resolveUrl(baseUrl, req.path), extraQuery);
+    const { body, form, contentType } = encodeBody(req);
+    const planScrub = scrubber(secretsInRequest([...parseQueryPairs(url)], form, req.body));
+    const printable = (target: string) => redactUrl(planScrub(target));
+    if (!origins.has(new URL(url).origin)) {
+      throw new ConnectorError('config', `refusing to send a request to ${printable(url)}: it is not on ${[...origins].join(', ')}, where this connection's credentials belong; add the origin to allowedOrigins if it is the source's own`);
+    }
+    const headers = { ...defaultHeaders, ...(contentType ? { 'content-type': contentType } : {}), ...lowerCaseKeys(req.headers ?? {}) };
+    return { req, method: (req.method ?? 'GET').toUpperCase(), url, body, form, headers, scrub: planScrub, printable };
+  }
+
+  async function run(req: HttpRequest): Promise<{ response: HttpResponse; plan: Plan }> {
+    let prepared: Plan | undefined;
     try {
-      const url = appendQuery(resolveUrl(baseUrl, req.path), queryPairs(req.query));
-      if (!origins.has(new URL(url).origin)) {
-        throw new ConnectorError('config', `refusing to send a request to ${printable(url)}: it is not on ${[...origins].join(', ')}, where this connection's credentials belong; add the origin to allowedOrigins if it is the source's own`);
-      }
-      const { body, form, contentType } = encodeBody(req);
-      const headers = { ...defaultHeaders, ...(contentType ? { 'content-type': contentType } : {}), ...lowerCaseKeys(req.headers ?? {}) };
-      const method = (req.method ?? 'GET').toUpperCase();
-      return await retry((_bail, number) => limiter.run(() => attempt(req, url, body, headers, form, number), req.signal), {
+      const current = (prepared = plan(req));
+      const response = await retry((_bail, number) => limiter.run(() => attempt(current, number), req.signal), {
         ...retryOptions,
         retries: req.retries ?? retryOptions.retries,
         ...(req.signal ? { signal: req.signal } : {}),
         onRetry: ({ error, retry: retryNumber, delayMs, reason }) => {
           const failed = error as ConnectorError;
-          options.logger?.warn({ method, url: printable(url), retry: retryNumber, delayMs, reason, kind: failed.kind, status: failed.status, error: scrub(failed.message) }, 'retrying http request');
+          options.logger?.warn({ method: current.method, url: current.printable(current.url), retry: retryNumber, delayMs, reason, kind: failed.kind, status: failed.status, error: current.scrub(failed.message) }, 'retrying http request');
         },
       });
+      return { response, plan: current };
     } catch (error) {
-      throw isConnectorError(error) ? sanitizeError(error, scrub) : error;
+      throw isConnectorError(error) ? sanitizeError(error, prepared?.scrub ?? scrub) : error;
     }
   }
 
   const client: HttpClient = {
     baseUrl,
-    request,
+    request: async (req) => (await run(req)).response,
     async json<T>(req: JsonRequest<T>): Promise<T> {
-      const response = await request(req);
+      const { response, plan: sent } = await run(req);
       const value = response.json<unknown>();
       if (!req.schema) return value as T;
       const result = req.schema.safeParse(value);
@@ -215,7 +239,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           status: response.status,
           details: { issues: result.error.issues.slice(0, 20).map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })) },
         }),
-        scrub,
+        sent.scrub,
       );
     },
     async close() {

@@ -36,8 +36,35 @@ const SECRET_QUERY_NAMES = new Set([
   'xamzsecuritytoken',
 ]);
 
+/** Parts of names that mark a secret wherever they appear (`newPassword`, `x_client_secret`); paging tokens are not among them. */
+const SECRET_NAME_PARTS = /password|passwd|secret|apikey|accesskey|privatekey|accesstoken|refreshtoken|idtoken|sessiontoken|authtoken|bearertoken/;
+
 export function isSecretQueryName(name: string): boolean {
-  return SECRET_QUERY_NAMES.has(name.toLowerCase().replace(/[-_]/g, ''));
+  const normalized = name.toLowerCase().replace(/[-_]/g, '');
+  return SECRET_QUERY_NAMES.has(normalized) || SECRET_NAME_PARTS.test(normalized);
+}
+
+/** Field names in JSON bodies whose values are secrets (narrower than query names: `code` or `key` are ordinary there). */
+export function isSecretFieldName(name: string): boolean {
+  return SECRET_NAME_PARTS.test(name.toLowerCase().replace(/[-_]/g, '')) || name.toLowerCase() === 'token';
+}
+
+/**
+ * Secret values a request itself carries, beyond the connection's credentials: secret-named
+ * query parameters and form fields, and secret-named fields of a JSON body (a login's password).
+ * A source echoing the request in its error body must not bring them back into a message.
+ */
+export function secretsInRequest(query: readonly [string, string][], form: Record<string, string> | undefined, body: unknown): string[] {
+  const found = [...query, ...Object.entries(form ?? {})].filter(([name]) => isSecretQueryName(name)).map(([, value]) => value);
+  const walk = (value: unknown, depth: number): void => {
+    if (depth > 6 || value === null || typeof value !== 'object') return;
+    for (const [name, inner] of Object.entries(value)) {
+      if (typeof inner === 'string' && isSecretFieldName(name)) found.push(inner);
+      else walk(inner, depth + 1);
+    }
+  };
+  walk(body, 0);
+  return found;
 }
 
 /**

@@ -32,7 +32,8 @@ export function oauth1Tba(options: OAuth1TbaOptions): AuthProvider {
       const signed = oauth.authorize({ url: baseUrlOf(request.url), method: request.method, data: signedParameters(request) }, token);
       request.headers.authorization = oauth.toHeader(signed).Authorization;
     },
-    secrets: () => [options.consumerSecret, options.tokenSecret, options.tokenId],
+    // The consumer key and token id are not secrets by RFC 5849, but NetSuite treats them as credentials.
+    secrets: () => [options.consumerSecret, options.tokenSecret, options.consumerKey, options.tokenId],
   };
 }
 

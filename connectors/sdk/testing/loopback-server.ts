@@ -14,7 +14,7 @@ export interface RecordedRequest {
   at: number;
 }
 
-export type LoopbackHandler = (request: RecordedRequest, response: ServerResponse) => void | Promise<void>;
+export type LoopbackHandler = (request: RecordedRequest, response: ServerResponse) => unknown;
 
 export interface LoopbackServer {
   /** `http://127.0.0.1:<port>` */
