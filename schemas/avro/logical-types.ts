@@ -1,0 +1,125 @@
+/**
+ * How Avro values appear in JavaScript: exactly as the model's records hold them, so a decoded
+ * record equals the record that was encoded. decimal ↔ canonical decimal string,
+ * timestamp-millis ↔ ISO UTC string, date ↔ `YYYY-MM-DD`, long ↔ string of digits (exact beyond
+ * 2^53). Parse Avro schemas through `parseAvroType` to get these conversions.
+ */
+import avro from 'avsc';
+import { canonicalDecimal, DECIMAL_PATTERN, formatUnscaled, toUnscaled } from '../values/decimal.js';
+import { dateToDays, daysToDate, millisToTimestamp, timestampToMillis } from '../values/time.js';
+
+const LONG_MIN = -(2n ** 63n);
+const LONG_MAX = 2n ** 63n - 1n;
+
+function asBigInt(value: unknown): bigint | undefined {
+  if (typeof value === 'bigint') return value;
+  if (typeof value === 'string' && /^-?\d{1,19}$/.test(value)) return BigInt(value);
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return BigInt(value);
+  return undefined;
+}
+
+/** 64-bit longs as strings of digits (numbers and bigints are accepted when writing). */
+const LongAsString = avro.types.LongType.__with({
+  fromBuffer: (buffer: Buffer) => buffer.readBigInt64LE().toString(),
+  toBuffer: (value: unknown) => {
+    const buffer = Buffer.alloc(8);
+    buffer.writeBigInt64LE(asBigInt(value)!);
+    return buffer;
+  },
+  fromJSON: (value: unknown) => String(value),
+  toJSON: (value: string) => value,
+  isValid: (value: unknown) => {
+    const big = asBigInt(value);
+    return big !== undefined && big >= LONG_MIN && big <= LONG_MAX;
+  },
+  compare: (a: string, b: string) => {
+    const left = BigInt(a);
+    const right = BigInt(b);
+    return left === right ? 0 : left < right ? -1 : 1;
+  },
+});
+
+/** Same logical type on the writer side: its reader already converted; pass the value through. */
+function sameLogical(type: avro.Type, name: string): boolean {
+  return avro.Type.isType(type, `logical:${name}`);
+}
+
+class DecimalType extends avro.types.LogicalType {
+  private readonly scale: number;
+  constructor(schema: { scale?: number; precision: number }, options?: avro.ForSchemaOptions) {
+    super(schema as unknown as avro.Schema, options);
+    this.scale = schema.scale ?? 0;
+  }
+  override _fromValue(value: Buffer): string {
+    if (value.length === 0) return '0';
+    let unscaled = BigInt(`0x${value.toString('hex')}`);
+    if (value[0]! & 0x80) unscaled -= 1n << BigInt(value.length * 8);
+    return formatUnscaled(unscaled, this.scale);
+  }
+  override _toValue(value: unknown): Buffer | undefined {
+    if (typeof value !== 'string' || !DECIMAL_PATTERN.test(value)) return undefined;
+    const [, fraction = ''] = canonicalDecimal(value).split('.');
+    if (fraction.length > this.scale) return undefined;
+    return twosComplement(toUnscaled(value, this.scale));
+  }
+  override _resolve(type: avro.Type) {
+    if (sameLogical(type, 'decimal') && (type as unknown as DecimalType).scale === this.scale) return (value: string) => value;
+    if (avro.Type.isType(type, 'bytes')) return (value: Buffer) => this._fromValue(value);
+    return undefined;
+  }
+}
+
+/** Minimal big-endian two's complement bytes of a bigint. */
+function twosComplement(value: bigint): Buffer {
+  let bytes = 1;
+  while (value < -(1n << BigInt(bytes * 8 - 1)) || value >= 1n << BigInt(bytes * 8 - 1)) bytes += 1;
+  const unsigned = value < 0n ? (1n << BigInt(bytes * 8)) + value : value;
+  return Buffer.from(unsigned.toString(16).padStart(bytes * 2, '0'), 'hex');
+}
+
+// The underlying long of a logical type is avsc's plain LongType (a JS number; milliseconds fit).
+class TimestampMillisType extends avro.types.LogicalType {
+  override _fromValue(value: number | string): string {
+    return millisToTimestamp(Number(value));
+  }
+  override _toValue(value: unknown): number | undefined {
+    if (typeof value !== 'string') return undefined;
+    const ms = timestampToMillis(value);
+    return Number.isNaN(ms) ? undefined : ms;
+  }
+  override _resolve(type: avro.Type) {
+    if (sameLogical(type, 'timestamp-millis')) return (value: string) => value;
+    if (avro.Type.isType(type, 'long')) return (value: number | string) => this._fromValue(value);
+    return undefined;
+  }
+}
+
+class DateType extends avro.types.LogicalType {
+  override _fromValue(value: number): string {
+    return daysToDate(value);
+  }
+  override _toValue(value: unknown): number | undefined {
+    if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return undefined;
+    return dateToDays(value);
+  }
+  override _resolve(type: avro.Type) {
+    if (sameLogical(type, 'date')) return (value: string) => value;
+    if (avro.Type.isType(type, 'int')) return (value: number) => this._fromValue(value);
+    return undefined;
+  }
+}
+
+const OPTIONS: Partial<avro.ForSchemaOptions> = {
+  logicalTypes: {
+    decimal: DecimalType as unknown as new (schema: avro.Schema, opts?: avro.ForSchemaOptions) => avro.types.LogicalType,
+    'timestamp-millis': TimestampMillisType as unknown as new (schema: avro.Schema, opts?: avro.ForSchemaOptions) => avro.types.LogicalType,
+    date: DateType as unknown as new (schema: avro.Schema, opts?: avro.ForSchemaOptions) => avro.types.LogicalType,
+  },
+  // Maps and records come back as plain objects; records keep no generated class.
+  omitRecordMethods: true,
+};
+
+/** An avsc Type for a schema, with Millrace's JavaScript representations of logical types. */
+export function parseAvroType(schema: unknown): avro.Type {
+  return avro.Type.forSchema(schema as avro.Schema, { ...OPTIONS, registry: { long: LongAsString } } as avro.ForSchemaOptions);
+}
