@@ -55,13 +55,13 @@ function numberToPlainString(value: number): string {
   return Math.abs(value) >= 1e21 ? BigInt(value).toString() : value.toFixed(20);
 }
 
-/** A decimal text → its value × 10^9 as a bigint, rounded half to even. */
-export function toUnscaled(text: string): bigint {
+/** A decimal text → its value × 10^scale as a bigint, rounded half to even. */
+export function toUnscaled(text: string, scale: number = DECIMAL_SCALE): bigint {
   const negative = text.startsWith('-');
   const [whole = '0', fraction = ''] = text.replace(/^[+-]/, '').split('.');
-  const kept = fraction.slice(0, DECIMAL_SCALE).padEnd(DECIMAL_SCALE, '0');
+  const kept = fraction.slice(0, scale).padEnd(scale, '0');
   let unscaled = BigInt(whole + kept);
-  const rest = fraction.slice(DECIMAL_SCALE);
+  const rest = fraction.slice(scale);
   if (rest) {
     const first = Number(rest[0]);
     const tail = /[1-9]/.test(rest.slice(1));
@@ -71,11 +71,11 @@ export function toUnscaled(text: string): bigint {
   return negative ? -unscaled : unscaled;
 }
 
-/** value × 10^9 → canonical decimal text. */
-export function formatUnscaled(unscaled: bigint): string {
+/** value × 10^scale → canonical decimal text. */
+export function formatUnscaled(unscaled: bigint, scale: number = DECIMAL_SCALE): string {
   const negative = unscaled < 0n;
-  const digits = (negative ? -unscaled : unscaled).toString().padStart(DECIMAL_SCALE + 1, '0');
-  const whole = digits.slice(0, -DECIMAL_SCALE);
-  const fraction = digits.slice(-DECIMAL_SCALE);
-  return canonicalDecimal(`${negative ? '-' : ''}${whole}.${fraction}`);
+  const digits = (negative ? -unscaled : unscaled).toString().padStart(scale + 1, '0');
+  const whole = scale === 0 ? digits : digits.slice(0, -scale);
+  const fraction = scale === 0 ? '' : digits.slice(-scale);
+  return canonicalDecimal(fraction ? `${negative ? '-' : ''}${whole}.${fraction}` : `${negative ? '-' : ''}${whole}`);
 }
