@@ -6,10 +6,10 @@ import { createEvent, type MillraceEvent, type SyncCompletedData, type SyncFaile
 import type { Logger } from '../platform/logger.js';
 import type { TopicNames } from '../platform/topics.js';
 import { eventMessage, stateMessage, type CursorRecord } from './capture-messages.js';
-import { intervalSeconds, type ConnectionRecord } from './connection-record.js';
+import { intervalSeconds, splitConfig, type ConnectionRecord } from './connection-record.js';
 import * as health from './connection-state.js';
 import type { ConnectionState, RunSummary } from './connection-state.js';
-import { classifyError, redactSecrets, retryDelayMs, type RuntimeSettings } from './runtime-settings.js';
+import { classifyError, redactSecrets, retryDelayMs, secretValues, type RuntimeSettings } from './runtime-settings.js';
 import { StreamLoop } from './stream-loop.js';
 import { executeSyncRun, planStart, SyncRunAborted, SyncRunFailure } from './sync-run.js';
 import { ConnectionTransactor, ProducerFencedError } from './transactor.js';
@@ -79,13 +79,16 @@ export class ConnectionRunner {
     this.state = { ...this.state, worker_id: this.env.workerId };
     this.cursors = this.env.storedCursors(this.record.id);
     this.logger.info({ status: this.state.status }, 'took ownership of the connection');
-    await this.apply(this.record);
+    // apply() logs its own failures (redacted); ownership stands either way.
+    await this.apply(this.record).catch(() => {});
   }
 
   /** Takes a new version of the connection record; serialized so versions apply in order. */
   apply(record: ConnectionRecord): Promise<void> {
     const next = this.applying.then(() => this.applyNow(record));
-    this.applying = next.catch((error) => this.logger.error({ err: error }, 'applying the connection record failed'));
+    this.applying = next.catch((error) =>
+      this.logger.error({ error_message: redactSecrets(String((error as Error)?.message ?? error), this.secrets) }, 'applying the connection record failed'),
+    );
     return next;
   }
 
@@ -112,7 +115,7 @@ export class ConnectionRunner {
     }
     if (this.activeRevision !== record.revision) {
       await this.stopLoops();
-      await this.openClient();
+      if (!(await this.openClient())) return;
     }
     this.ensureLoops();
     for (const loop of this.loops.values()) loop.wake();
@@ -125,17 +128,37 @@ export class ConnectionRunner {
     await this.transactor.close();
   }
 
-  private async openClient(): Promise<void> {
-    const { config, secrets } = this.env.decrypt(this.record);
-    this.secrets = secrets;
+  /** Builds the connector client; a failure counts like a failed run and is retried later. */
+  private async openClient(): Promise<boolean> {
     const record = this.record;
-    this.client = await this.connector!.connect({
+    try {
+      const { config, secrets } = this.env.decrypt(record);
+      this.secrets = secrets;
+      this.client = await this.connect(record, config);
+      this.activeRevision = record.revision;
+      return true;
+    } catch (error) {
+      const classified = classifyError(error, this.secrets);
+      this.logger.warn({ code: classified.error.code, error_message: classified.error.message }, 'could not build the connector client');
+      await this.commitTransition(health.afterFailure(this.state, { kind: classified.kind, error: classified.error, stream: '*', offlineAfter: this.env.settings.offlineAfterFailures, revision: record.revision }));
+      if (classified.kind === 'runtime' || classified.kind === 'internal') await this.announceSystemError(classified.error.code, classified.error.message);
+      const retryMs = classified.kind === 'unavailable' ? this.env.settings.retryBackoffMs.min : this.env.settings.retryBackoffMs.max;
+      if (classified.kind !== 'auth' && !this.closed) setTimeout(() => void this.apply(this.record), retryMs).unref();
+      return false;
+    }
+  }
+
+  private connect(record: ConnectionRecord, config: Record<string, unknown>): Promise<unknown> {
+    return Promise.resolve(this.connector!.connect({
       connectionId: record.id,
       config,
       logger: this.logger.child({ component: 'connector' }),
-      saveCredentials: (patch) => this.env.saveCredentials(record, patch as Record<string, unknown>),
-    });
-    this.activeRevision = record.revision;
+      saveCredentials: async (patch) => {
+        // A rotated secret is as secret as the one it replaces: redact it from now on.
+        this.secrets.push(...secretValues(splitConfig(this.connector!, patch as Record<string, unknown>).secrets));
+        await this.env.saveCredentials(record, patch as Record<string, unknown>);
+      },
+    }));
   }
 
   private ensureLoops(): void {

@@ -1,6 +1,7 @@
 import { CompressionTypes } from 'kafkajs';
 import { isConnectorError } from '../connectors/sdk/errors.js';
 import type { RunError } from './connection-state.js';
+import { RuntimeError } from './errors.js';
 import { ProducerFencedError } from './transactor.js';
 
 /** Tunables of the worker; the defaults suit production, tests shorten the waits. */
@@ -43,7 +44,7 @@ export function secretValues(secrets: Record<string, unknown>): string[] {
 }
 
 export interface ClassifiedError {
-  /** ConnectorError kind, or `kafka`, `internal`. */
+  /** ConnectorError kind, or `runtime` (RuntimeError), `kafka`, `internal`. */
   kind: string;
   error: RunError;
   retryAfterSeconds?: number;
@@ -56,6 +57,7 @@ export function classifyError(error: unknown, secrets: readonly string[]): Class
     if (error.retryAfterSeconds !== undefined) classified.retryAfterSeconds = error.retryAfterSeconds;
     return classified;
   }
+  if (error instanceof RuntimeError) return { kind: 'runtime', error: { code: error.code, message: redactSecrets(error.message, secrets), retriable: error.retriable } };
   if (error instanceof ProducerFencedError) return { kind: 'kafka', error: { code: error.code, message: error.message, retriable: false } };
   const name = (error as Error | undefined)?.name ?? '';
   const type = (error as { type?: string } | undefined)?.type;
