@@ -77,7 +77,7 @@ const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
 const USER_AGENT = 'millrace-connector/0.1';
 
 export function createHttpClient(options: HttpClientOptions): HttpClient {
-  const baseUrl = new URL(options.baseUrl).toString();
+  const baseUrl = validBaseUrl(options.baseUrl);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const retryOptions = { ...DEFAULT_RETRY, ...options.retry };
@@ -193,8 +193,12 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   }
 
   function plan(req: HttpRequest): Plan {
-    const extraQuery = queryPairs(req.query);
-    const url = appendQuery(resolveUrl(baseUrl, req.path), extraQuery);
+    let url: string;
+    try {
+      url = appendQuery(resolveUrl(baseUrl, req.path), queryPairs(req.query));
+    } catch {
+      throw new ConnectorError(/^https?:/i.test(req.path) ? 'invalid_response' : 'config', `the request path "${redactUrl(scrub(req.path)).slice(0, 200)}" does not make a valid URL with ${redactUrl(baseUrl)}`);
+    }
     const { body, form, contentType } = encodeBody(req);
     const planScrub = scrubber(secretsInRequest([...parseQueryPairs(url)], form, req.body));
     const printable = (target: string) => redactUrl(planScrub(target));
@@ -255,6 +259,22 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     ...(options.logger ? { logger: options.logger } : {}),
   });
   return client;
+}
+
+function validBaseUrl(value: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new ConnectorError('config', `the base URL "${redactUrl(value).slice(0, 200)}" is not a valid URL; it looks like https://host/path/`);
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    throw new ConnectorError('config', `the base URL must start with https:// (or http:// for a local sandbox), not ${parsed.protocol}`);
+  }
+  if (parsed.username || parsed.password) {
+    throw new ConnectorError('config', 'the base URL must not carry a user name or password; put credentials in the connection\'s auth settings');
+  }
+  return parsed.toString();
 }
 
 function encodeBody(req: HttpRequest): { body?: string | Buffer; form?: Record<string, string>; contentType?: string } {

@@ -69,12 +69,12 @@ describe('oauth2ClientCredentials', () => {
   });
 
   it('fetches one new token when the cached one nears expiry', async () => {
-    const s = await authServers((_request, issue) => ({ status: 200, body: { expires_in: 1, access_token: issue() } }));
+    const s = await authServers((_request, issue) => ({ status: 200, body: { expires_in: 2, access_token: issue() } }));
     const http = apiClient(s.api, oauth2ClientCredentials({ tokenUrl: s.tokenUrl, clientId: 'app-1', clientSecret: 'sec-1' }));
     await expect(http.json({ path: 'a' })).resolves.toMatchObject({ token: 'tok-1' });
     await expect(http.json({ path: 'b' })).resolves.toMatchObject({ token: 'tok-1' });
-    // A 1 s token is refreshed after half its life; the test waits past that on purpose.
-    await sleep(600);
+    // A 2 s token is refreshed after half its life; the test waits past that on purpose.
+    await sleep(1_100);
     const after = await Promise.all(Array.from({ length: 5 }, () => http.json<{ token: string }>({ path: 'c' })));
     expect(after.map((result) => result.token)).toEqual(Array(5).fill('tok-2'));
     expect(s.tokens.requests).toHaveLength(2);
