@@ -1,0 +1,170 @@
+import { randomUUID } from 'node:crypto';
+import type { Consumer, Kafka, Producer } from 'kafkajs';
+import type { Logger } from '../../platform/logger.js';
+import { WebhookError } from './errors.js';
+import { healthKey, type StoredHealth, type StoredSubscription } from './subscription-schema.js';
+
+/**
+ * Subscriptions live in the compacted `webhook-subscriptions` topic (Kafka Connect style): key
+ * `<id>` holds the subscription, key `health:<id>` its delivery health, a tombstone deletes. Every
+ * process that needs them (API, delivery workers) reads the whole topic into memory at start and
+ * follows it; writes go to the topic and are applied locally once Kafka acknowledged them, so the
+ * writer reads its own writes at once and others within moments.
+ *
+ * Lifecycle: `start()` resolves when the topic has been read up to its end at start-up; `stop()`
+ * leaves the group. Writes (`put`, `putHealth`, `remove`) reject with webhook_store_unavailable
+ * when Kafka does not acknowledge them.
+ */
+export type SubscriptionListener = (id: string, subscription: StoredSubscription | undefined) => void;
+
+export interface SubscriptionStoreOptions {
+  kafka: Kafka;
+  topic: string;
+  logger: Logger;
+  /** How long start() waits to read the topic to its end. */
+  readyTimeoutMs?: number;
+}
+
+export class SubscriptionStore {
+  private readonly subscriptions = new Map<string, StoredSubscription>();
+  private readonly healths = new Map<string, StoredHealth>();
+  // Deleted ids are never reused; remembering them stops a lagging read from resurrecting one.
+  private readonly deleted = new Set<string>();
+  private readonly listeners = new Set<SubscriptionListener>();
+  private consumer: Consumer | undefined;
+  private producer: Producer | undefined;
+
+  constructor(private readonly options: SubscriptionStoreOptions) {}
+
+  async start(): Promise<void> {
+    const { kafka, topic } = this.options;
+    const admin = kafka.admin();
+    await admin.connect();
+    const ends = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
+    const pending = new Map(ends.filter((end) => Number(end.high) > 0).map((end) => [end.partition, Number(end.high)]));
+
+    this.producer = kafka.producer({ allowAutoTopicCreation: false });
+    await this.producer.connect();
+    // A fresh group each time: this reader wants the whole topic, never a share of it.
+    this.consumer = kafka.consumer({ groupId: `${topic}.reader.${randomUUID()}`, maxWaitTimeInMs: 500 });
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic, fromBeginning: true });
+
+    const caughtUp = new Promise<void>((resolve) => {
+      if (pending.size === 0) resolve();
+      this.consumer!.on(this.consumer!.events.END_BATCH_PROCESS, ({ payload }) => {
+        const target = pending.get(payload.partition);
+        if (target !== undefined && Number(payload.lastOffset) + 1 >= target) pending.delete(payload.partition);
+        if (pending.size === 0) resolve();
+      });
+    });
+    await this.consumer.run({
+      autoCommit: false,
+      eachMessage: async ({ message }) => this.apply(message.key?.toString() ?? '', message.value),
+    });
+    const timeoutMs = this.options.readyTimeoutMs ?? 60_000;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new WebhookError('webhook_store_unavailable', `Reading the subscriptions topic ${topic} did not finish within ${timeoutMs} ms; check that Kafka is reachable.`)),
+        timeoutMs,
+      );
+    });
+    await Promise.race([caughtUp, timeout]).finally(() => clearTimeout(timer));
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.disconnect();
+    await this.producer?.disconnect();
+  }
+
+  get(id: string): StoredSubscription | undefined {
+    return this.subscriptions.get(id);
+  }
+
+  all(): IterableIterator<StoredSubscription> {
+    return this.subscriptions.values();
+  }
+
+  health(id: string): StoredHealth | undefined {
+    return this.healths.get(id);
+  }
+
+  onChange(listener: SubscriptionListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async put(subscription: StoredSubscription): Promise<void> {
+    await this.send(subscription.id, JSON.stringify(subscription));
+    this.applySubscription(subscription);
+  }
+
+  async putHealth(health: StoredHealth): Promise<void> {
+    await this.send(healthKey(health.subscription_id), JSON.stringify(health));
+    this.healths.set(health.subscription_id, health);
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.send(id, null);
+    await this.send(healthKey(id), null);
+    this.applyTombstone(id);
+  }
+
+  private async send(key: string, value: string | null): Promise<void> {
+    if (!this.producer) throw new Error('SubscriptionStore.start() was not called');
+    try {
+      await this.producer.send({ topic: this.options.topic, acks: -1, messages: [{ key, value }] });
+    } catch (error) {
+      throw new WebhookError(
+        'webhook_store_unavailable',
+        `Writing to the subscriptions topic ${this.options.topic} failed: ${(error as Error).message}. Nothing was changed; try again.`,
+        undefined,
+        { cause: error },
+      );
+    }
+  }
+
+  private apply(key: string, value: Buffer | null): void {
+    const isHealth = key.startsWith('health:');
+    const id = isHealth ? key.slice('health:'.length) : key;
+    if (value === null) {
+      if (isHealth) this.healths.delete(id);
+      else this.applyTombstone(id);
+      return;
+    }
+    let parsed: StoredSubscription | StoredHealth;
+    try {
+      parsed = JSON.parse(value.toString('utf8'));
+    } catch (error) {
+      this.options.logger.error({ err: error, key }, 'webhook subscriptions topic: unreadable record skipped');
+      return;
+    }
+    if (parsed.kind === 'health') this.healths.set(id, parsed);
+    else if (parsed.kind === 'subscription') this.applySubscription(parsed);
+  }
+
+  private applySubscription(subscription: StoredSubscription): void {
+    if (this.deleted.has(subscription.id)) return;
+    const current = this.subscriptions.get(subscription.id);
+    if (current && current.revision > subscription.revision) return;
+    this.subscriptions.set(subscription.id, subscription);
+    if (!current || current.revision !== subscription.revision) this.notify(subscription.id, subscription);
+  }
+
+  private applyTombstone(id: string): void {
+    this.deleted.add(id);
+    this.healths.delete(id);
+    if (this.subscriptions.delete(id)) this.notify(id, undefined);
+  }
+
+  private notify(id: string, subscription: StoredSubscription | undefined): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(id, subscription);
+      } catch (error) {
+        this.options.logger.error({ err: error, subscription_id: id }, 'webhook subscription listener failed');
+      }
+    }
+  }
+}
