@@ -2,6 +2,7 @@ import type { Logger } from '../../platform/logger.js';
 import { oauth2ClientCredentials } from '../sdk/auth/oauth2-client-credentials.js';
 import { ConnectorError, isConnectorError } from '../sdk/errors.js';
 import { createHttpClient, type HttpClient } from '../sdk/http.js';
+import type { RetryOptions } from '../sdk/retry.js';
 import type { Query } from '../sdk/url.js';
 import { bcErrorFrom } from './bc-errors.js';
 import type { BcConfig } from './config.js';
@@ -27,7 +28,8 @@ export interface BcClient {
   close(): Promise<void>;
 }
 
-export function createBcClient(config: BcConfig, logger?: Logger): BcClient {
+/** `retry` is for tests that must not wait through the production back-off. */
+export function createBcClient(config: BcConfig, logger?: Logger, overrides: { retry?: RetryOptions } = {}): BcClient {
   const apiBase = config.apiBaseUrl.replace(/\/+$/, '');
   const apiRoot = `${apiBase}/v2.0/${encodeURIComponent(config.tenantId)}/${encodeURIComponent(config.environment)}/api/v2.0`;
   const auth = oauth2ClientCredentials({
@@ -41,7 +43,7 @@ export function createBcClient(config: BcConfig, logger?: Logger): BcClient {
     baseUrl: `${apiRoot}/`,
     auth,
     timeoutMs: config.timeoutMs,
-    retry: { retries: 5, minDelayMs: 500, maxDelayMs: 30_000 },
+    retry: overrides.retry ?? { retries: 5, minDelayMs: 500, maxDelayMs: 30_000 },
     limits: { maxConcurrency: config.maxConcurrency, requestsPerSecond: config.requestsPerSecond },
     errorFrom: bcErrorFrom,
     ...(logger ? { logger } : {}),

@@ -24,6 +24,8 @@ export interface AuthState {
   /** Revoked: the token endpoint refuses the secret and the API refuses every token already issued. */
   revoked: boolean;
   tokensIssued: number;
+  /** Tokens carry the generation they were issued in; expiring all tokens starts a new one. */
+  generation: number;
 }
 
 const signingKey = randomBytes(32);
@@ -62,7 +64,7 @@ export async function handleTokenRequest(state: AuthState, request: FastifyReque
     return identityError(reply, 400, 'invalid_scope', 1002012, `The provided value for scope ${form.scope ?? ''} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`);
   }
   const now = Math.floor(Date.now() / 1000);
-  const token = await new SignJWT({ tid: state.tenantId, appid: client.clientId, roles: ['API.ReadWrite.All'] })
+  const token = await new SignJWT({ tid: state.tenantId, appid: client.clientId, roles: ['API.ReadWrite.All'], gen: state.generation })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setAudience('https://api.businesscentral.dynamics.com')
     .setIssuer(`https://sts.windows.net/${state.tenantId}/`)
@@ -88,7 +90,7 @@ export async function checkBearer(state: AuthState, request: FastifyRequest, rep
   if (token && !state.revoked) {
     try {
       const { payload } = await jwtVerify(token, signingKey, { audience: 'https://api.businesscentral.dynamics.com' });
-      valid = payload.tid === state.tenantId;
+      valid = payload.tid === state.tenantId && payload.gen === state.generation;
     } catch {
       valid = false;
     }

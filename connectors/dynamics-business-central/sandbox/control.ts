@@ -13,8 +13,10 @@ import type { SandboxState } from './state.js';
 export interface BcSandboxControl {
   revokeCredentials(): void;
   restoreCredentials(): void;
-  /** Expires every issued token at once from the API's point of view by shortening new ones; for tests of refresh. */
+  /** Lifetime of tokens issued from now on. */
   setTokenTtl(seconds: number): void;
+  /** Every token issued so far is expired from now on (the API answers 401 until a new one is fetched). */
+  expireTokens(): void;
   updateOrder(companyId: string, id: string, patch: Partial<OrderRow>): OrderRow;
   /** Changes one line (by sequence number) and re-stamps its order. */
   updateOrderLine(companyId: string, orderId: string, sequence: number, patch: Partial<BcPurchaseOrderLine>): OrderRow;
@@ -48,6 +50,7 @@ export function createControl(state: SandboxState): BcSandboxControl {
     revokeCredentials: () => { state.auth.revoked = true; },
     restoreCredentials: () => { state.auth.revoked = false; },
     setTokenTtl: (seconds) => { state.auth.tokenTtlSeconds = seconds; },
+    expireTokens: () => { state.auth.generation++; },
     updateOrder: (c, id, patch) => must(store(c).updateOrder(id, patch), `order ${id}`),
     updateOrderLine: (c, orderId, sequence, patch) => {
       const order = must(store(c).orders.get(orderId), `order ${orderId}`);

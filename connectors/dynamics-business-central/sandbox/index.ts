@@ -58,7 +58,7 @@ export function createBcSandbox(options: BcSandboxOptions = {}): BcSandbox {
   const clock = new SandboxClock(latestSeeded);
   const companies = Array.from({ length: companyCount }, (_, index) => new CompanyStore(seed, index, counts, clock));
   const faults: BcFaults = { ...defaultFaults(), changeWhilePaging: 0 };
-  const auth = { tenantId, clients: options.clients ?? [SANDBOX_CLIENT], tokenTtlSeconds: options.tokenTtlSeconds ?? 3599, revoked: false, tokensIssued: 0 };
+  const auth = { tenantId, clients: options.clients ?? [SANDBOX_CLIENT], tokenTtlSeconds: options.tokenTtlSeconds ?? 3599, revoked: false, tokensIssued: 0, generation: 0 };
   const gate = new LimitGate({ ...DOCUMENTED_LIMITS, ...options.limits });
   const state = new SandboxState(environment, companies, auth, faults, gate, clock);
 

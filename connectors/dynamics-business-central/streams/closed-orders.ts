@@ -72,11 +72,12 @@ export async function* changedClosedOrders(client: BcClient, companyId: string, 
  * Full pass: every posted invoice that names an order, ordered by order number so an order's
  * invoices arrive together; orders still open (in `openOrderIds`, or found by a read when that
  * set is unknown) are skipped. Not checkpointable (not ordered by change time); returns the
- * newest change time seen so the caller can set the incremental position.
+ * overlap cursor folded over every invoice read (the fold does not depend on their order), so the
+ * next incremental read neither misses nor repeats what this pass saw.
  */
-export async function* allClosedOrders(client: BcClient, companyId: string, openOrderIds: Set<string> | null, signal?: AbortSignal): AsyncGenerator<BcClosedPurchaseOrder[], string | null> {
+export async function* allClosedOrders(client: BcClient, companyId: string, openOrderIds: Set<string> | null, signal?: AbortSignal): AsyncGenerator<BcClosedPurchaseOrder[], OverlapCursor | null> {
   let pending: BcPurchaseInvoice[] = [];
-  let newest: string | null = null;
+  let position: OverlapCursor | null = null;
   const flush = async (): Promise<BcClosedPurchaseOrder[]> => {
     const group = pending;
     pending = [];
@@ -89,7 +90,7 @@ export async function* allClosedOrders(client: BcClient, companyId: string, open
   for await (const page of client.pages<BcPurchaseInvoice>(companyPath(companyId, 'purchaseInvoices'), query, signal)) {
     const records: BcClosedPurchaseOrder[] = [];
     for (const invoice of page) {
-      if (!newest || Date.parse(invoice.lastModifiedDateTime) > Date.parse(newest)) newest = invoice.lastModifiedDateTime;
+      position = advanceOverlap(position, invoice.id, invoice.lastModifiedDateTime, OVERLAP);
       if (!isPostedWithOrder(invoice)) continue;
       if (pending.length > 0 && pending[0]!.orderId.toLowerCase() !== invoice.orderId.toLowerCase()) records.push(...(await flush()));
       pending.push(invoice);
@@ -98,5 +99,5 @@ export async function* allClosedOrders(client: BcClient, companyId: string, open
   }
   const last = await flush();
   if (last.length > 0) yield last;
-  return newest;
+  return position;
 }

@@ -77,10 +77,11 @@ async function* readPurchaseOrders(client: BcClient, cursor: PurchaseOrderCursor
       yield { records: step.value, cursor: before };
       step = await closed.next();
     }
-    const newest = step.value;
+    // An invoice changed during this pass may sit behind the pass's position: never start after the pass began.
+    const folded = step.value;
     const began = ctx.startedAt.toISOString();
-    const since = newest && Date.parse(newest) < Date.parse(began) ? newest : began;
-    current = withPositions(current, companyId, { ...positions(current, companyId), invoices: { since, seen: [] } });
+    const invoicesFrom = folded?.since && Date.parse(folded.since) <= Date.parse(began) ? folded : { since: began, seen: [] };
+    current = withPositions(current, companyId, { ...positions(current, companyId), invoices: invoicesFrom });
     yield { records: [], cursor: current };
   }
 }
