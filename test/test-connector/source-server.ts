@@ -29,6 +29,8 @@ export interface SourceOptions {
   refreshToken?: string;
   /** Body padding per record, bytes. */
   noteBytes?: number;
+  /** Issue a new refresh token on every refresh (default). Off: many connections may share one. */
+  rotateRefreshTokens?: boolean;
 }
 
 export class TestSource {
@@ -179,7 +181,7 @@ export class TestSource {
       return reply.code(400).send({ error, error_description: 'The refresh token is invalid, expired or revoked.' });
     }
     // Rotating refresh tokens: the old one stops working once a new one is issued.
-    this.refreshToken = `rt-${randomBytes(8).toString('hex')}`;
+    if (this.options.rotateRefreshTokens !== false) this.refreshToken = `rt-${randomBytes(8).toString('hex')}`;
     const accessToken = `at-${randomBytes(8).toString('hex')}`;
     this.accessTokens.add(accessToken);
     this.issuedTokens.push(this.refreshToken, accessToken);
