@@ -6,6 +6,7 @@ import { oauth2JwtBearer } from '../sdk/auth/oauth2-jwt-bearer.js';
 import type { AuthProvider } from '../sdk/auth/types.js';
 import { ConnectorError, isConnectorError } from '../sdk/errors.js';
 import { createHttpClient, type HttpClient } from '../sdk/http.js';
+import type { RetryOptions } from '../sdk/retry.js';
 import { TOKEN_PATH, baseUrlOf, realmOf, type NetSuiteConfig } from './config.js';
 import { netsuiteErrorFrom } from './errors.js';
 
@@ -53,15 +54,17 @@ function authFor(config: NetSuiteConfig, baseUrl: string): AuthProvider {
 export class NetSuiteClient {
   readonly http: HttpClient;
   readonly baseUrl: string;
+  private readonly currencies = new Map<string, string | null>();
 
-  constructor(readonly config: NetSuiteConfig, logger?: Logger) {
+  /** `retry` is for tests that must not wait through production backoff. */
+  constructor(readonly config: NetSuiteConfig, logger?: Logger, tuning: { retry?: RetryOptions; timeoutMs?: number } = {}) {
     this.baseUrl = baseUrlOf(config);
     this.http = createHttpClient({
       baseUrl: `${this.baseUrl}/services/rest/`,
       auth: authFor(config, this.baseUrl),
-      timeoutMs: 120_000,
+      timeoutMs: tuning.timeoutMs ?? 120_000,
       // 429 from concurrency governance carries no Retry-After: back off and try again a few times.
-      retry: { retries: 5, minDelayMs: 500, maxDelayMs: 20_000 },
+      retry: tuning.retry ?? { retries: 5, minDelayMs: 500, maxDelayMs: 20_000 },
       limits: { maxConcurrency: config.maxConcurrency },
       errorFrom: netsuiteErrorFrom,
       headers: { accept: 'application/json' },
@@ -123,6 +126,17 @@ export class NetSuiteClient {
       jobUrl = this.absolute(location); // submitted before (a retry): follow the first job
     }
     return this.resultOfJob(jobUrl, type);
+  }
+
+  /** Internal id of the currency whose symbol is `iso` (USD), or null; cached per client. */
+  async currencyId(iso: string): Promise<string | null> {
+    if (!/^[A-Z]{3}$/.test(iso)) return null;
+    const cached = this.currencies.get(iso);
+    if (cached !== undefined) return cached;
+    const page = await this.suiteql(`SELECT id FROM currency WHERE symbol = '${iso}'`, { limit: 1, offset: 0 });
+    const id = typeof page.items[0]?.id === 'string' ? (page.items[0].id as string) : null;
+    this.currencies.set(iso, id);
+    return id;
   }
 
   async updateRecord(type: RecordPath, id: string, body: Record<string, unknown>, replaceSublists: string[] = []): Promise<void> {

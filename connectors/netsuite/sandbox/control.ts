@@ -41,6 +41,21 @@ export class NetSuiteSandboxControl {
     return this.state.store.save('inventoryitem', { ...existing, ...changes });
   }
 
+  /**
+   * Sets an item's quantity on hand at a location as a transaction would (a receipt, an
+   * adjustment): the item's lastModifiedDate stays as it was.
+   */
+  setStock(itemId: string, locationId: string, onHand: number): InventoryItem {
+    const existing = this.state.store.get('inventoryitem', itemId);
+    if (!existing) throw new Error(`inventory item ${itemId} does not exist`);
+    const row = existing.locations.find((location) => location.location.id === locationId);
+    if (!row) throw new Error(`inventory item ${itemId} has no stock at location ${locationId}`);
+    const locations = existing.locations.map((location) =>
+      location === row ? { ...row, quantityOnHand: onHand, quantityAvailable: Math.max(0, onHand - row.quantityCommitted) } : location,
+    );
+    return this.state.store.saveWithoutStamp('inventoryitem', { ...existing, locations });
+  }
+
   /** Changes a record's text without anything else: a new lastModifiedDate and a visible difference. */
   touch(type: RecordType, id: string, note: string): void {
     if (type === 'purchaseorder') this.updatePurchaseOrder(id, { memo: note });

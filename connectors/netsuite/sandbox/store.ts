@@ -161,6 +161,15 @@ export class NetSuiteStore {
     return stamped;
   }
 
+  /**
+   * Stores a change that NetSuite makes without touching lastModifiedDate: location quantities
+   * move with item receipts and fulfilments, not with edits of the item record.
+   */
+  saveWithoutStamp<K extends RecordType>(type: K, record: StoredByType[K]): StoredByType[K] {
+    (this.stores[type] as TypeStore<StoredByType[K]>).put(record);
+    return record;
+  }
+
   allocateId(type: RecordType): string {
     return String(this.stores[type].nextId++);
   }

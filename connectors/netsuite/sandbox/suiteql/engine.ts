@@ -1,5 +1,5 @@
 import { accountDate, fromChar, toChar } from '../clock.js';
-import type { RecordType } from '../records.js';
+import { CURRENCIES, type RecordType } from '../records.js';
 import { compareKeys, type NetSuiteStore, type OrderKey } from '../store.js';
 import { parseSuiteQL, SuiteQLSyntaxError, type Expr, type Query } from './parser.js';
 import { TABLES, type ColumnDef, type TableDef } from './tables.js';
@@ -209,6 +209,7 @@ function resolveOrder(query: Query): Query {
 }
 
 function rowsOf(store: NetSuiteStore, table: TableDef<never>, after: OrderKey | null): Iterable<never> {
+  if (table.name === 'currency') return CURRENCIES as unknown as never[];
   if (!table.recordType) return store.deleted as never[];
   const type: RecordType = table.recordType;
   return (function* () {

@@ -1,5 +1,5 @@
 import { poTotals } from '../render.js';
-import type { InventoryItem, PurchaseOrder, RecordType, Vendor } from '../records.js';
+import { CURRENCIES, type InventoryItem, type PurchaseOrder, type RecordType, type Vendor } from '../records.js';
 import type { DeletedRecordEntry } from '../store.js';
 
 /**
@@ -118,7 +118,21 @@ export const deletedRecordTable: TableDef<DeletedRecordEntry> = {
   },
 };
 
+type CurrencyRow = (typeof CURRENCIES)[number];
+
+export const currencyTable: TableDef<CurrencyRow> = {
+  name: 'currency',
+  constants: {},
+  columns: {
+    id: col('integer', (c) => Number(c.id)),
+    name: col('text', (c) => c.refName),
+    symbol: col('text', (c) => c.symbol),
+    isinactive: col('boolean', () => false),
+  },
+};
+
 export const TABLES: Record<string, TableDef<never>> = {
+  currency: currencyTable as unknown as TableDef<never>,
   transaction: transactionTable as unknown as TableDef<never>,
   vendor: vendorTable as unknown as TableDef<never>,
   item: itemTable as unknown as TableDef<never>,
