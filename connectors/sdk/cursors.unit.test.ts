@@ -111,8 +111,8 @@ describe('overlap cursor (minute-precision timestamps)', () => {
 
   const overlap = { overlapSeconds: 180, precisionSeconds: 60 };
 
-  function poll(source: Change[], cursor: OverlapCursor | null, at: string): { emitted: string[]; cursor: OverlapCursor | null } {
-    const from = overlapStart(cursor, overlap.overlapSeconds);
+  function poll(source: Change[], cursor: OverlapCursor | null, at: string, settings = overlap): { emitted: string[]; cursor: OverlapCursor | null } {
+    const from = overlapStart(cursor, settings.overlapSeconds);
     // Latest version of each record visible at `at`, filtered the way NetSuite's `ON_OR_AFTER` does.
     const latest = new Map<string, Change>();
     for (const change of source) if (compareTimestamps(change.visibleAt, at) <= 0) latest.set(change.id, change);
@@ -122,7 +122,7 @@ describe('overlap cursor (minute-precision timestamps)', () => {
     for (const row of rows) {
       if (!firstSeen(next, row.id, row.ts)) continue;
       emitted.push(`${row.id}@${row.ts.slice(11, 16)}`);
-      next = advanceOverlap(next, row.id, row.ts, { ...overlap, readAt: at });
+      next = advanceOverlap(next, row.id, row.ts, { ...settings, readAt: at });
     }
     return { emitted, cursor: next };
   }
@@ -153,16 +153,14 @@ describe('overlap cursor (minute-precision timestamps)', () => {
     expect(fourth.cursor?.since).toBe('2025-12-19T10:05:00Z');
   });
 
-  it('shows why the overlap matters: a plain ts > since poll misses the late and same-minute changes', () => {
-    const seen: string[] = [];
-    const rows = [
-      { id: 'C', ts: '2025-12-19T10:03:00Z' },
-      { id: 'D', ts: '2025-12-19T10:03:00Z' },
-      { id: 'E', ts: '2025-12-19T10:02:00Z' },
-    ];
-    const since = '2025-12-19T10:03:00Z';
-    for (const row of rows) if (compareTimestamps(row.ts, since) > 0) seen.push(row.id);
-    expect(seen).toEqual([]);
+  it('shows why the overlap matters: without it the late change is missed', () => {
+    const source: Change[] = [{ id: 'C', ts: '2025-12-19T10:03:00Z', visibleAt: '2025-12-19T10:03:10Z' }];
+    const noOverlap = { overlapSeconds: 0, precisionSeconds: 60 };
+    const first = poll(source, null, '2025-12-19T10:03:30Z', noOverlap);
+    source.push({ id: 'E', ts: '2025-12-19T10:02:00Z', visibleAt: '2025-12-19T10:04:05Z' });
+    // C comes again either way: its minute was still open when first read.
+    expect(poll(source, first.cursor, '2025-12-19T10:04:30Z', noOverlap).emitted).toEqual(['C@10:03']);
+    expect(poll(source, first.cursor, '2025-12-19T10:04:30Z').emitted).toEqual(['E@10:02', 'C@10:03']);
   });
 
   it('keeps only entries inside the window, and computes the query start', () => {
