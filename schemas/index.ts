@@ -22,3 +22,20 @@ export {
   type TransformerEnvelope,
   type TransformerField,
 } from './validation/record-schemas.js';
+export { avroSchemaFor, avroRecordName, AVRO_NAMESPACE, type AvroRecordSchema } from './avro/avro-schema.js';
+export { parseAvroType } from './avro/logical-types.js';
+export {
+  createUnifiedCodec,
+  unifiedTopic,
+  unifiedSubject,
+  UnifiedCodecError,
+  type UnifiedCodec,
+  type UnifiedCodecOptions,
+  type DecodedRecord,
+} from './avro/unified-codec.js';
+export { SchemaRegistryClient, SchemaRegistryRequestError } from './avro/registry-client.js';
+export { clickhouseColumns, columnType, type ClickHouseColumn } from './clickhouse/columns.js';
+export { clickhouseTableDdl, clickhouseTableName, DEDUPLICATION_WINDOW, type TableDdlOptions } from './clickhouse/ddl.js';
+export { toClickHouseRow, fromClickHouseRow, CLICKHOUSE_READ_SETTINGS } from './clickhouse/rows.js';
+export { exampleRecord, EXAMPLE_CONNECTION } from './examples/index.js';
+export { startSchemaRegistry, type SchemaRegistry, type SchemaRegistryOptions } from './registry/server.js';

@@ -1,0 +1,48 @@
+CREATE TABLE IF NOT EXISTS `assets`
+(
+    `id` UUID COMMENT 'Millrace\'s id of the record: a UUID v5 computed from connection_id, the entity and remote_id, so the same source record always gets the same id.',
+    `connection_id` LowCardinality(String) COMMENT 'The connection (one connected source system account) the record came from.',
+    `source_system` LowCardinality(String) COMMENT 'The kind of source system, e.g. sap_s4hana, netsuite, dynamics365_business_central.',
+    `remote_id` String COMMENT 'The record\'s own key in the source system (4500000197, a NetSuite internal id, a GUID). Compound keys are joined with "/".',
+    `display_value` Nullable(String) COMMENT 'What a person would call the record, e.g. "PO 4500000197" or "Pump P-101".',
+    `remote_created_at` Nullable(DateTime64(3, 'UTC')) COMMENT 'When the source created the record (UTC).',
+    `remote_updated_at` Nullable(DateTime64(3, 'UTC')) COMMENT 'When the source last changed the record (UTC).',
+    `remote_deleted_at` Nullable(DateTime64(3, 'UTC')) COMMENT 'When the record was deleted in the source, or when Millrace found it gone after a complete full pass (UTC); null while it exists.',
+    `is_deleted` Bool COMMENT 'True when the source flags the record as deleted (or for deletion), or after a complete full pass no longer returned it. Deleted records stay, flagged.',
+    `code` Nullable(String) COMMENT 'Asset number or tag people use (SAP equipment 10000045, tag P-101).',
+    `name` Nullable(String) COMMENT 'Name people use.',
+    `description` Nullable(String) COMMENT 'Longer description.',
+    `status` LowCardinality(Nullable(String)) COMMENT 'Canonical operating status.',
+    `remote_status` LowCardinality(Nullable(String)) COMMENT 'The status as the source states it (SAP system status INST, Maximo OPERATING).',
+    `category` Nullable(String) COMMENT 'Asset type or class (SAP equipment category or object type, Maximo asset type, a CMMS category).',
+    `criticality` LowCardinality(Nullable(String)) COMMENT 'Criticality or ABC indicator as the source grades it (A/B/C, 1–5).',
+    `serial_number` Nullable(String) COMMENT 'Manufacturer serial number.',
+    `model` Nullable(String) COMMENT 'Model number or name.',
+    `manufacturer` Nullable(String) COMMENT 'Manufacturer name.',
+    `location_id` Nullable(UUID) COMMENT 'Where the asset is (location, functional location, room): its Millrace id (from connection, location and its remote id).',
+    `location_remote_id` Nullable(String) COMMENT 'Where the asset is (location, functional location, room): its key in the source system.',
+    `site` Nullable(String) COMMENT 'Site or plant.',
+    `parent_asset_id` Nullable(UUID) COMMENT 'The asset this one is part of (superior equipment or functional location); null for a top-level asset: its Millrace id (from connection, asset and its remote id).',
+    `parent_asset_remote_id` Nullable(String) COMMENT 'The asset this one is part of (superior equipment or functional location); null for a top-level asset: its key in the source system.',
+    `root_asset_id` Nullable(UUID) COMMENT 'The top of this asset\'s hierarchy; null for a top-level asset or when the source does not give the hierarchy: its Millrace id (from connection, asset and its remote id).',
+    `root_asset_remote_id` Nullable(String) COMMENT 'The top of this asset\'s hierarchy; null for a top-level asset or when the source does not give the hierarchy: its key in the source system.',
+    `path` Array(UUID) COMMENT 'Millrace ids of the ancestors, root first, parent last. Empty for a top-level asset, or when the source does not give the whole hierarchy (parent_asset_id is then still set).',
+    `path_remote_ids` Array(String) COMMENT 'The same ancestors by their keys in the source, root first.',
+    `functional_location` Nullable(String) COMMENT 'SAP functional location label (or the equivalent place code) the asset is installed at.',
+    `purchase_date` Nullable(Date32) COMMENT 'When the asset was bought.',
+    `purchase_cost` Nullable(Decimal(38, 9)) COMMENT 'What it cost, in currency.',
+    `currency` LowCardinality(Nullable(String)) COMMENT 'Currency of purchase_cost (ISO 4217).',
+    `in_service_date` Nullable(Date32) COMMENT 'When it went into service.',
+    `warranty_expiry` Nullable(Date32) COMMENT 'When the warranty ends.',
+    `vendor_id` Nullable(UUID) COMMENT 'The vendor it was bought from: its Millrace id (from connection, vendor and its remote id).',
+    `vendor_remote_id` Nullable(String) COMMENT 'The vendor it was bought from: its key in the source system.',
+    `meters` Array(Tuple(`remote_id` Nullable(String), `name` Nullable(String), `value` Nullable(Decimal(38, 9)), `unit` LowCardinality(Nullable(String)), `read_at` Nullable(DateTime64(3, 'UTC')))) COMMENT 'Meters and counters with their latest readings.',
+    `custom_fields` Map(String, String) COMMENT 'The source\'s custom fields (SAP YY1_*, NetSuite custbody*/custcol*, Dynamics extension fields), name → value. Strings are kept as they are; any other JSON value (number, boolean, null, object, array) is stored as its JSON text, e.g. 42 → "42", true → "true".',
+    `remote_data` String COMMENT 'The raw source record, untouched, as JSON text. Always present, so nothing the source sent is ever lost.',
+    `synced_at` DateTime64(3, 'UTC') COMMENT 'When Millrace captured this image of the record (UTC).',
+    `version` Int64 COMMENT 'Version of this image: the capture time in microseconds since the epoch, a 64-bit integer (a string of digits in JSON). Strictly increasing per record; a replay gives the same version, so every sink is idempotent.'
+)
+ENGINE = ReplacingMergeTree(`version`)
+ORDER BY (`connection_id`, `id`)
+SETTINGS non_replicated_deduplication_window = 1000
+COMMENT 'A physical thing that is maintained: machine, vehicle, building part (SAP equipment or functional location, Maximo asset, UpKeep/Fiix/Limble asset), placed in a hierarchy.';

@@ -1,0 +1,48 @@
+CREATE TABLE IF NOT EXISTS `purchase_orders`
+(
+    `id` UUID COMMENT 'Millrace\'s id of the record: a UUID v5 computed from connection_id, the entity and remote_id, so the same source record always gets the same id.',
+    `connection_id` LowCardinality(String) COMMENT 'The connection (one connected source system account) the record came from.',
+    `source_system` LowCardinality(String) COMMENT 'The kind of source system, e.g. sap_s4hana, netsuite, dynamics365_business_central.',
+    `remote_id` String COMMENT 'The record\'s own key in the source system (4500000197, a NetSuite internal id, a GUID). Compound keys are joined with "/".',
+    `display_value` Nullable(String) COMMENT 'What a person would call the record, e.g. "PO 4500000197" or "Pump P-101".',
+    `remote_created_at` Nullable(DateTime64(3, 'UTC')) COMMENT 'When the source created the record (UTC).',
+    `remote_updated_at` Nullable(DateTime64(3, 'UTC')) COMMENT 'When the source last changed the record (UTC).',
+    `remote_deleted_at` Nullable(DateTime64(3, 'UTC')) COMMENT 'When the record was deleted in the source, or when Millrace found it gone after a complete full pass (UTC); null while it exists.',
+    `is_deleted` Bool COMMENT 'True when the source flags the record as deleted (or for deletion), or after a complete full pass no longer returned it. Deleted records stay, flagged.',
+    `number` Nullable(String) COMMENT 'The document number people use (4500000197, PO45723). Often equal to remote_id.',
+    `external_reference` Nullable(String) COMMENT 'A reference from outside the source: the requisition, the vendor\'s order confirmation, another system\'s id.',
+    `status` LowCardinality(Nullable(String)) COMMENT 'Canonical status; null when the native status has no canonical equivalent (see remote_status).',
+    `remote_status` LowCardinality(Nullable(String)) COMMENT 'The status exactly as the source states it (SAP processing status 02, NetSuite "Pending Receipt").',
+    `vendor_id` Nullable(UUID) COMMENT 'The vendor ordered from: its Millrace id (from connection, vendor and its remote id).',
+    `vendor_remote_id` Nullable(String) COMMENT 'The vendor ordered from: its key in the source system.',
+    `buyer` Nullable(String) COMMENT 'Who buys: the buyer, purchasing group or employee responsible.',
+    `company_id` LowCardinality(Nullable(String)) COMMENT 'The source\'s key of the legal company that orders (SAP company code 1710, a Business Central company id). Companies are not entities of their own yet, so this is the source key, not a Millrace id.',
+    `subsidiary` Nullable(String) COMMENT 'NetSuite subsidiary (or the equivalent organisational unit: SAP purchasing organisation).',
+    `department` Nullable(String) COMMENT 'Department or cost center the order is for.',
+    `ship_to_location_id` Nullable(UUID) COMMENT 'The location goods are delivered to (plant, warehouse): its Millrace id (from connection, location and its remote id).',
+    `ship_to_location_remote_id` Nullable(String) COMMENT 'The location goods are delivered to (plant, warehouse): its key in the source system.',
+    `issue_date` Nullable(Date32) COMMENT 'Order date: when the order was issued.',
+    `required_date` Nullable(Date32) COMMENT 'When the goods are needed (requested delivery date).',
+    `delivery_date` Nullable(Date32) COMMENT 'When delivery is expected or promised (the earliest open line\'s date when the source keeps dates per line).',
+    `currency` LowCardinality(Nullable(String)) COMMENT 'Currency of every amount on the order and its lines (ISO 4217).',
+    `exchange_rate` Nullable(Decimal(38, 9)) COMMENT 'Rate from the order currency to the company currency, as the source records it.',
+    `subtotal` Nullable(Decimal(38, 9)) COMMENT 'Net total of the lines, before tax.',
+    `tax_total` Nullable(Decimal(38, 9)) COMMENT 'Total tax.',
+    `total` Nullable(Decimal(38, 9)) COMMENT 'Gross total: subtotal plus tax (and charges).',
+    `payment_terms` LowCardinality(Nullable(String)) COMMENT 'Payment terms code or name (0001, "Net 30").',
+    `incoterms` LowCardinality(Nullable(String)) COMMENT 'Incoterms rule (FOB, DAP, EXW).',
+    `incoterms_location` Nullable(String) COMMENT 'Place the incoterms rule refers to.',
+    `ship_to_address` Tuple(`type` LowCardinality(Nullable(String)), `name` Nullable(String), `line1` Nullable(String), `line2` Nullable(String), `line3` Nullable(String), `city` Nullable(String), `state` Nullable(String), `postal_code` LowCardinality(Nullable(String)), `country` LowCardinality(Nullable(String)), `full_address` Nullable(String), `is_primary` Bool) COMMENT 'Delivery address printed on the order.',
+    `bill_to_address` Tuple(`type` LowCardinality(Nullable(String)), `name` Nullable(String), `line1` Nullable(String), `line2` Nullable(String), `line3` Nullable(String), `city` Nullable(String), `state` Nullable(String), `postal_code` LowCardinality(Nullable(String)), `country` LowCardinality(Nullable(String)), `full_address` Nullable(String), `is_primary` Bool) COMMENT 'Billing address printed on the order.',
+    `memo` Nullable(String) COMMENT 'Free-text note or header text.',
+    `created_by` Nullable(String) COMMENT 'Who created the order in the source (user name or id).',
+    `lines` Array(Tuple(`remote_id` Nullable(String), `line_number` Nullable(Int32), `item_id` Nullable(UUID), `item_remote_id` Nullable(String), `item_code` Nullable(String), `supplier_item_code` Nullable(String), `description` Nullable(String), `quantity` Nullable(Decimal(38, 9)), `uom` LowCardinality(Nullable(String)), `unit_price` Nullable(Decimal(38, 9)), `tax_amount` Nullable(Decimal(38, 9)), `line_total` Nullable(Decimal(38, 9)), `received_quantity` Nullable(Decimal(38, 9)), `billed_quantity` Nullable(Decimal(38, 9)), `open_quantity` Nullable(Decimal(38, 9)), `expected_delivery_date` Nullable(Date32), `location_id` Nullable(UUID), `location_remote_id` Nullable(String), `account` Nullable(String), `work_order_id` Nullable(UUID), `work_order_remote_id` Nullable(String), `asset_id` Nullable(UUID), `asset_remote_id` Nullable(String), `is_closed` Bool, `is_deleted` Bool, `custom_fields` Map(String, String))) COMMENT 'The order lines, in the source\'s order.',
+    `custom_fields` Map(String, String) COMMENT 'The source\'s custom fields (SAP YY1_*, NetSuite custbody*/custcol*, Dynamics extension fields), name → value. Strings are kept as they are; any other JSON value (number, boolean, null, object, array) is stored as its JSON text, e.g. 42 → "42", true → "true".',
+    `remote_data` String COMMENT 'The raw source record, untouched, as JSON text. Always present, so nothing the source sent is ever lost.',
+    `synced_at` DateTime64(3, 'UTC') COMMENT 'When Millrace captured this image of the record (UTC).',
+    `version` Int64 COMMENT 'Version of this image: the capture time in microseconds since the epoch, a 64-bit integer (a string of digits in JSON). Strictly increasing per record; a replay gives the same version, so every sink is idempotent.'
+)
+ENGINE = ReplacingMergeTree(`version`)
+ORDER BY (`connection_id`, `id`)
+SETTINGS non_replicated_deduplication_window = 1000
+COMMENT 'An order to a vendor for goods or services (SAP purchase order, NetSuite purchase order, Business Central purchase order), with its lines.';
