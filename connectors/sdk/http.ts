@@ -200,7 +200,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       throw new ConnectorError(/^https?:/i.test(req.path) ? 'invalid_response' : 'config', `the request path "${redactUrl(scrub(req.path)).slice(0, 200)}" does not make a valid URL with ${redactUrl(baseUrl)}`);
     }
     const { body, form, contentType } = encodeBody(req);
-    const planScrub = scrubber(secretsInRequest([...parseQueryPairs(url)], form, req.body));
+    const planScrub = scrubber(secretsInRequest([...parseQueryPairs(url)], form, req.body, req.headers));
     const printable = (target: string) => redactUrl(planScrub(target));
     if (!origins.has(new URL(url).origin)) {
       throw new ConnectorError('config', `refusing to send a request to ${printable(url)}: it is not on ${[...origins].join(', ')}, where this connection's credentials belong; add the origin to allowedOrigins if it is the source's own`);

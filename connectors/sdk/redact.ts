@@ -49,13 +49,28 @@ export function isSecretFieldName(name: string): boolean {
   return SECRET_NAME_PARTS.test(name.toLowerCase().replace(/[-_]/g, '')) || name.toLowerCase() === 'token';
 }
 
+/** Headers a caller may set per request whose values are credentials (session cookies, CSRF tokens, keys). */
+export function isSecretHeaderName(name: string): boolean {
+  const lower = name.toLowerCase();
+  return lower === 'authorization' || lower === 'proxy-authorization' || lower === 'cookie' || /token|apikey|api-key|secret|password|session/.test(lower);
+}
+
 /**
  * Secret values a request itself carries, beyond the connection's credentials: secret-named
- * query parameters and form fields, and secret-named fields of a JSON body (a login's password).
+ * query parameters, form fields and headers (a session cookie, a CSRF token), and secret-named
+ * fields of a JSON body (a login's password).
  * A source echoing the request in its error body must not bring them back into a message.
  */
-export function secretsInRequest(query: readonly [string, string][], form: Record<string, string> | undefined, body: unknown): string[] {
+export function secretsInRequest(query: readonly [string, string][], form: Record<string, string> | undefined, body: unknown, headers: Record<string, string> = {}): string[] {
   const found = [...query, ...Object.entries(form ?? {})].filter(([name]) => isSecretQueryName(name)).map(([, value]) => value);
+  for (const [name, value] of Object.entries(headers)) {
+    if (!isSecretHeaderName(name)) continue;
+    found.push(value);
+    // Each cookie on its own too (SAP session cookies), and the credential after an auth scheme.
+    if (name.toLowerCase() === 'cookie') found.push(...value.split(';').map((pair) => pair.slice(pair.indexOf('=') + 1).trim()));
+    const scheme = /^(?:Basic|Bearer|OAuth|Token)\s+(.+)$/i.exec(value);
+    if (scheme) found.push(scheme[1]!);
+  }
   const walk = (value: unknown, depth: number): void => {
     if (depth > 6 || value === null || typeof value !== 'object') return;
     for (const [name, inner] of Object.entries(value)) {

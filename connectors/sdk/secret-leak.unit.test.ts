@@ -31,6 +31,8 @@ const S = {
   consumerSecret: 'CONSUMERSECRET-LEAK-8b6c5a',
   tokenId: 'TOKENID-LEAK-4d3c2b',
   tokenSecret: 'TOKENSECRET-LEAK-a1b2c3',
+  cookie: 'COOKIE-LEAK-6e5d4c',
+  csrf: 'CSRF-LEAK-9f8e7d',
   /** Prefix of every token the servers issue (access tokens, sessions). */
   issued: 'ISSUED-LEAK-',
 };
@@ -122,6 +124,7 @@ const paths: Record<string, Partial<HttpRequest> & { origin?: () => string }> = 
   403: { path: 'items/403' },
   404: { path: 'items/404', query: { apikey: S.apiKey, access_token: S.bearer } },
   409: { path: 'items/409', method: 'PATCH', body: { password: S.password } },
+  412: { path: 'items/412', method: 'PATCH', headers: { cookie: `SAP_SESSIONID_ER9_100=${S.cookie}; sap-usercontext=sap-client=100`, 'x-csrf-token': S.csrf }, body: {} },
   429: { path: 'items/429' },
   500: { path: 'items/500' },
   503: { path: 'items/503' },
