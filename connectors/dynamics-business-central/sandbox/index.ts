@@ -57,7 +57,7 @@ export function createBcSandbox(options: BcSandboxOptions = {}): BcSandbox {
   const latestSeeded = Math.max(...Array.from({ length: companyCount }, (_, index) => new SeededCompany(seed, index, counts).latestSeededMs()));
   const clock = new SandboxClock(latestSeeded);
   const companies = Array.from({ length: companyCount }, (_, index) => new CompanyStore(seed, index, counts, clock));
-  const faults: BcFaults = { ...defaultFaults(), changeWhilePaging: 0 };
+  const faults: BcFaults = { ...defaultFaults(), changeWhilePaging: 0, processingMs: 0 };
   const auth = { tenantId, clients: options.clients ?? [SANDBOX_CLIENT], tokenTtlSeconds: options.tokenTtlSeconds ?? 3599, revoked: false, tokensIssued: 0, generation: 0 };
   const gate = new LimitGate({ ...DOCUMENTED_LIMITS, ...options.limits });
   const state = new SandboxState(environment, companies, auth, faults, gate, clock);
@@ -84,6 +84,7 @@ export function createBcSandbox(options: BcSandboxOptions = {}): BcSandbox {
     if (!request.url.startsWith('/v2.0/')) return;
     if (!(await checkBearer(auth, request, reply))) return reply;
     if (!(await gate.admit(request, reply))) return reply;
+    if (faults.processingMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.processingMs));
   });
   app.addHook('onResponse', async (request) => gate.release(request));
   app.route({

@@ -15,6 +15,8 @@ export interface BcFaults extends FaultState {
    * as when users edit records while a sync pages through them.
    */
   changeWhilePaging: number;
+  /** Time each API request spends inside the environment's processing slots (after admission), ms. */
+  processingMs: number;
 }
 
 export class SandboxState {
