@@ -11,7 +11,12 @@ import type { SandboxState } from './state.js';
 export class NetSuiteSandboxControl {
   private revoked = false;
 
-  constructor(private readonly state: SandboxState, private readonly onRevoke: (revoked: boolean) => void) {}
+  constructor(private readonly state: SandboxState, private readonly onRevoke: (revoked: boolean) => void, private readonly onExpire: () => void = () => {}) {}
+
+  /** Expires every OAuth 2.0 access token already issued (clients must fetch new ones). */
+  expireAccessTokens(): void {
+    this.onExpire();
+  }
 
   /** Creates a purchase order from a REST body (`{entity:{id}, item:{items:[…]}}`); returns its id. */
   createPurchaseOrder(body: Record<string, unknown>): string {

@@ -84,10 +84,14 @@ export async function createNetSuiteSandbox(options: NetSuiteSandboxOptions = {}
   const state: SandboxState = { store, faults, jobs: new AsyncJobs(() => sandbox.asyncJobDelayMs, now), sessionUtcOffsetMinutes: options.sessionUtcOffsetMinutes ?? 0 };
   const oauth1 = new Oauth1Verifier({ realm: accountId, credentials: () => (revoked ? [] : tba), now, maxSkewSeconds: options.maxSkewSeconds ?? 300 });
   const oauth2 = new Oauth2Server({ clients: () => (revoked ? [] : m2m), now, accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 3600 });
-  const control = new NetSuiteSandboxControl(state, (value) => {
-    revoked = value;
-    if (value) oauth2.revokeAll();
-  });
+  const control = new NetSuiteSandboxControl(
+    state,
+    (value) => {
+      revoked = value;
+      if (value) oauth2.revokeAll();
+    },
+    () => oauth2.expireAll(),
+  );
 
   const app = Fastify({ logger: false });
   await app.register(formbody);

@@ -103,6 +103,11 @@ export class Oauth2Server {
     return this.options.clients().some((client) => client.clientId === issued.clientId);
   }
 
+  /** Lets every issued access token reach its expiry now, as an hour of waiting would. */
+  expireAll(): void {
+    for (const token of this.tokens.values()) token.expiresAtMs = this.options.now();
+  }
+
   /** Invalidates every access token issued so far (revocation). */
   revokeAll(): void {
     this.tokens.clear();
