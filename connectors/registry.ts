@@ -1,3 +1,4 @@
+import { businessCentralConnector } from './dynamics-business-central/index.js';
 import type { ConnectorDefinition } from './sdk/types.js';
 
 /**
@@ -5,6 +6,7 @@ import type { ConnectorDefinition } from './sdk/types.js';
  * Explicit on purpose: no loading by naming convention, where a failed load drops a connector silently.
  */
 export const connectors: readonly ConnectorDefinition[] = [
+  businessCentralConnector,
 ];
 
 export function connectorById(id: string): ConnectorDefinition | undefined {
