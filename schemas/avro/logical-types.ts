@@ -5,7 +5,7 @@
  * 2^53). Parse Avro schemas through `parseAvroType` to get these conversions.
  */
 import avro from 'avsc';
-import { canonicalDecimal, DECIMAL_PATTERN, formatUnscaled, toUnscaled } from '../values/decimal.js';
+import { DECIMAL_PATTERN, formatUnscaled } from '../values/decimal.js';
 import { dateToDays, daysToDate, millisToTimestamp, timestampToMillis } from '../values/time.js';
 
 const LONG_MIN = -(2n ** 63n);
@@ -56,11 +56,15 @@ class DecimalType extends avro.types.LogicalType {
     if (value[0]! & 0x80) unscaled -= 1n << BigInt(value.length * 8);
     return formatUnscaled(unscaled, this.scale);
   }
+  // Hot path (every decimal of every record): plain string work, one BigInt.
   override _toValue(value: unknown): Buffer | undefined {
     if (typeof value !== 'string' || !DECIMAL_PATTERN.test(value)) return undefined;
-    const [, fraction = ''] = canonicalDecimal(value).split('.');
+    const point = value.indexOf('.');
+    const fraction = point < 0 ? '' : value.slice(point + 1).replace(/0+$/, '');
     if (fraction.length > this.scale) return undefined;
-    return twosComplement(toUnscaled(value, this.scale));
+    const whole = point < 0 ? value : value.slice(0, point);
+    const sign = whole.startsWith('-') ? '-' : '';
+    return twosComplement(BigInt(`${sign}${whole.replace(/^[+-]/, '')}${fraction.padEnd(this.scale, '0')}`));
   }
   override _resolve(type: avro.Type) {
     if (sameLogical(type, 'decimal') && (type as unknown as DecimalType).scale === this.scale) return (value: string) => value;
@@ -69,15 +73,19 @@ class DecimalType extends avro.types.LogicalType {
   }
 }
 
-/** Minimal big-endian two's complement bytes of a bigint. */
-function twosComplement(value: bigint): Buffer {
-  let bytes = 1;
-  while (value < -(1n << BigInt(bytes * 8 - 1)) || value >= 1n << BigInt(bytes * 8 - 1)) bytes += 1;
-  const unsigned = value < 0n ? (1n << BigInt(bytes * 8)) + value : value;
-  return Buffer.from(unsigned.toString(16).padStart(bytes * 2, '0'), 'hex');
+/** Minimal big-endian two's complement bytes of a bigint (the Avro decimal encoding). */
+export function twosComplement(value: bigint): Buffer {
+  if (value >= 0n) {
+    let hex = value.toString(16);
+    if (hex.length % 2 === 1) hex = `0${hex}`;
+    // A set top bit would read as negative: prefix a zero byte.
+    if (Number.parseInt(hex[0]!, 16) >= 8) hex = `00${hex}`;
+    return Buffer.from(hex, 'hex');
+  }
+  const bytes = Math.ceil(((-value - 1n).toString(2).length + 1) / 8);
+  return Buffer.from(((1n << BigInt(bytes * 8)) + value).toString(16).padStart(bytes * 2, '0'), 'hex');
 }
 
-// The underlying long of a logical type is avsc's plain LongType (a JS number; milliseconds fit).
 class TimestampMillisType extends avro.types.LogicalType {
   override _fromValue(value: number | string): string {
     return millisToTimestamp(Number(value));

@@ -75,6 +75,30 @@ function toPlain(value: unknown): unknown {
   return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, toPlain(item)]));
 }
 
+// One scratch buffer per process: encoding writes here and copies out exactly the bytes used.
+let scratch = Buffer.allocUnsafe(64 * 1024);
+
+function encodeBody(type: avro.Type, record: unknown): Buffer {
+  let end = type.encode(record, scratch, 0);
+  if (end < 0) {
+    // Too small: avsc returns minus the size it needs.
+    scratch = Buffer.allocUnsafe(Math.max(-end, scratch.length * 2));
+    end = type.encode(record, scratch, 0);
+  }
+  return Buffer.from(scratch.subarray(0, end));
+}
+
+/** The record does not fit the schema: name every path that does not (only computed on failure). */
+function invalidRecord(entity: EntityName, record: unknown): UnifiedCodecError {
+  const issues: { path: string; message: string }[] = [];
+  readerType(entity).isValid(record, { errorHook: (path, value) => issues.push({ path: path.join('.'), message: `cannot hold ${JSON.stringify(value)}` }) });
+  return new UnifiedCodecError(
+    'invalid_record',
+    `${entity} ${(record as { remote_id?: string }).remote_id ?? ''} does not fit its Avro schema (parse it with unifiedRecordSchema first): ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`,
+    issues,
+  );
+}
+
 export function createUnifiedCodec(options: UnifiedCodecOptions): UnifiedCodec {
   const client = new SchemaRegistryClient(options.registryUrl);
   const prefix = options.topicPrefix ?? 'millrace.';
@@ -112,18 +136,18 @@ export function createUnifiedCodec(options: UnifiedCodecOptions): UnifiedCodec {
   return {
     schemaId,
     async encode(entity, record) {
-      const type = readerType(entity);
-      const issues: { path: string; message: string }[] = [];
-      if (!type.isValid(record, { errorHook: (path, value) => issues.push({ path: path.join('.'), message: `cannot hold ${JSON.stringify(value)}` }) })) {
-        throw new UnifiedCodecError(
-          'invalid_record',
-          `${entity} ${(record as { remote_id?: string }).remote_id ?? ''} does not fit its Avro schema (parse it with unifiedRecordSchema first): ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`,
-          issues,
-        );
+      const id = await schemaId(entity);
+      let body: Buffer;
+      try {
+        body = encodeBody(readerType(entity), record);
+      } catch {
+        throw invalidRecord(entity, record);
       }
-      const header = Buffer.alloc(5);
-      header.writeUInt32BE(await schemaId(entity), 1);
-      return Buffer.concat([header, type.toBuffer(record)]);
+      const message = Buffer.allocUnsafe(5 + body.length);
+      message[0] = 0;
+      message.writeUInt32BE(id, 1);
+      body.copy(message, 5);
+      return message;
     },
     async decode(message) {
       if (message.length < 5 || message[0] !== 0) {

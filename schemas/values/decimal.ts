@@ -71,11 +71,19 @@ export function toUnscaled(text: string, scale: number = DECIMAL_SCALE): bigint 
   return negative ? -unscaled : unscaled;
 }
 
-/** value × 10^scale → canonical decimal text. */
+/** value × 10^scale → canonical decimal text (hot path of Avro decoding: no regular expressions). */
 export function formatUnscaled(unscaled: bigint, scale: number = DECIMAL_SCALE): string {
   const negative = unscaled < 0n;
-  const digits = (negative ? -unscaled : unscaled).toString().padStart(scale + 1, '0');
-  const whole = scale === 0 ? digits : digits.slice(0, -scale);
-  const fraction = scale === 0 ? '' : digits.slice(-scale);
-  return canonicalDecimal(fraction ? `${negative ? '-' : ''}${whole}.${fraction}` : `${negative ? '-' : ''}${whole}`);
+  const digits = (negative ? -unscaled : unscaled).toString();
+  if (digits === '0') return '0';
+  let text = digits;
+  if (scale > 0) {
+    const padded = digits.padStart(scale + 1, '0');
+    let end = padded.length;
+    while (end > padded.length - scale && padded.charCodeAt(end - 1) === 48) end -= 1;
+    const whole = padded.slice(0, padded.length - scale);
+    const fraction = padded.slice(padded.length - scale, end);
+    text = fraction ? `${whole}.${fraction}` : whole;
+  }
+  return negative ? `-${text}` : text;
 }

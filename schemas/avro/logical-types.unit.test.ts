@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { parseAvroType, twosComplement } from './logical-types.js';
+
+const schema = {
+  type: 'record',
+  name: 'Values',
+  fields: [
+    { name: 'amount', type: { type: 'bytes', logicalType: 'decimal', precision: 38, scale: 9 } },
+    { name: 'at', type: { type: 'long', logicalType: 'timestamp-millis' } },
+    { name: 'day', type: { type: 'int', logicalType: 'date' } },
+    { name: 'version', type: 'long' },
+  ],
+};
+const type = parseAvroType(schema);
+
+describe('Avro logical types in the model\'s JavaScript form', () => {
+  it('encodes decimals as the minimal two\'s complement Java\'s BigInteger writes', () => {
+    expect(twosComplement(0n).toString('hex')).toBe('00');
+    expect(twosComplement(127n).toString('hex')).toBe('7f');
+    expect(twosComplement(128n).toString('hex')).toBe('0080');
+    expect(twosComplement(-1n).toString('hex')).toBe('ff');
+    expect(twosComplement(-128n).toString('hex')).toBe('80');
+    expect(twosComplement(-129n).toString('hex')).toBe('ff7f');
+  });
+
+  it.each([
+    ['0', '0'],
+    ['12.5', '12.5'],
+    ['-0.000000001', '-0.000000001'],
+    ['-128', '-128'],
+    ['+007.10', '7.1'],
+    ['99999999999999999999999999999.999999999', '99999999999999999999999999999.999999999'],
+    ['-99999999999999999999999999999.999999999', '-99999999999999999999999999999.999999999'],
+  ])('round-trips the decimal %s as %s', (input, output) => {
+    const value = { amount: input, at: '2024-05-01T10:00:00.123Z', day: '2024-05-01', version: '1' };
+    expect(type.fromBuffer(type.toBuffer(value))).toMatchObject({ amount: output });
+  });
+
+  it('round-trips the edges of dates, timestamps and 64-bit versions', () => {
+    for (const value of [
+      { amount: '1', at: '1900-01-01T00:00:00.000Z', day: '1900-01-01', version: '0' },
+      { amount: '1', at: '2299-12-31T23:59:59.999Z', day: '2299-12-31', version: '9223372036854775807' },
+      { amount: '1', at: '1969-12-31T23:59:59.999Z', day: '1969-12-31', version: '1714557605000123' },
+    ]) {
+      expect({ ...type.fromBuffer(type.toBuffer(value)) }).toEqual(value);
+    }
+  });
+
+  it('refuses values the schema cannot hold instead of writing something else', () => {
+    const base = { amount: '1', at: '2024-05-01T10:00:00.000Z', day: '2024-05-01', version: '1' };
+    expect(type.isValid({ ...base, amount: '0.0000000001' })).toBe(false);
+    expect(type.isValid({ ...base, amount: '1e5' })).toBe(false);
+    expect(type.isValid({ ...base, at: 'yesterday' })).toBe(false);
+    expect(type.isValid({ ...base, day: '01.05.2024' })).toBe(false);
+    expect(type.isValid({ ...base, version: '9223372036854775808' })).toBe(false);
+    expect(type.isValid({ ...base, version: 1.5 })).toBe(false);
+  });
+});
