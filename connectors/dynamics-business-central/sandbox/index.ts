@@ -112,3 +112,16 @@ export async function startBcSandbox(options: BcSandboxOptions & { port?: number
   const server = await runSandbox(sandbox.app, options.port === undefined ? {} : { port: options.port });
   return { ...sandbox, server, loginBaseUrl: server.url, apiBaseUrl: server.url };
 }
+
+/** The connection config that points the connector at a running sandbox (demo and benchmarks). */
+export function sandboxConnectionConfig(sandbox: StartedBcSandbox): Record<string, unknown> {
+  return {
+    tenantId: sandbox.tenantId,
+    environment: sandbox.environment,
+    clientId: SANDBOX_CLIENT.clientId,
+    clientSecret: SANDBOX_CLIENT.clientSecret,
+    companyIds: [],
+    apiBaseUrl: sandbox.apiBaseUrl,
+    loginBaseUrl: sandbox.loginBaseUrl,
+  };
+}
