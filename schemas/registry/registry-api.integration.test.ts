@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SchemaRegistry } from './server.js';
-import { api, recordSchema, startTestRegistry, uniqueRegistryTopic } from './test-support.js';
+import { api, deleteTopic, recordSchema, startTestRegistry, uniqueRegistryTopic } from './test-support.js';
 
 describe('schema registry: Confluent REST API on a Kafka topic', () => {
   const topic = uniqueRegistryTopic();
@@ -14,6 +14,7 @@ describe('schema registry: Confluent REST API on a Kafka topic', () => {
 
   afterAll(async () => {
     await registry?.close();
+    await deleteTopic(topic);
   });
 
   it('registers a schema, returns the same id for the same schema, in any subject, and serves it back', async () => {

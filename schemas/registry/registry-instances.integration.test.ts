@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SchemaRegistry } from './server.js';
-import { api, recordSchema, startTestRegistry, uniqueRegistryTopic } from './test-support.js';
+import { api, deleteTopic, recordSchema, startTestRegistry, uniqueRegistryTopic } from './test-support.js';
 
 describe('two schema registry instances on one topic', () => {
   const topic = uniqueRegistryTopic();
@@ -13,6 +13,7 @@ describe('two schema registry instances on one topic', () => {
 
   afterAll(async () => {
     await Promise.all([first?.close(), second?.close()]);
+    await deleteTopic(topic);
   });
 
   it('give every schema its own id while both register at the same time, and both serve all of them', async () => {

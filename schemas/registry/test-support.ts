@@ -19,6 +19,17 @@ export function startTestRegistry(topic: string): Promise<SchemaRegistry> {
   });
 }
 
+/** Removes a registry topic after its tests, so repeated runs leave the broker tidy. */
+export async function deleteTopic(topic: string): Promise<void> {
+  const admin = testKafka('millrace-registry-test-cleanup').admin();
+  await admin.connect();
+  try {
+    await admin.deleteTopics({ topics: [topic] });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 export interface ApiResponse {
   status: number;
   body: any;
