@@ -1,4 +1,4 @@
-import { v7 as uuidv7 } from 'uuid';
+import { randomUUID } from 'node:crypto';
 import type { Dispatcher } from 'undici';
 import type { Logger } from '../../platform/logger.js';
 import type { Delivery } from './delivery.js';
@@ -101,7 +101,7 @@ export class AttemptRunner {
 
   private logAttempt(delivery: Delivery, url: string, attemptedAt: Date, result: AttemptResult, outcome: AttemptOutcome, nextAt: number | null): void {
     this.options.log.recordAttempt({
-      attempt_id: uuidv7(),
+      attempt_id: randomUUID(),
       delivery_id: delivery.delivery_id,
       event_id: delivery.event_id,
       event_type: delivery.event_type,

@@ -1,10 +1,10 @@
-import Bottleneck from 'bottleneck';
+import pLimit, { type LimitFunction } from 'p-limit';
 import type { StoredSubscription } from './subscription-schema.js';
 
 /**
  * One queue per endpoint, so a slow or dead endpoint only ever holds up its own deliveries.
- * Each queue runs at most `max_concurrency` requests at once and, when the subscription sets
- * one, no more than `rate_limit_per_second` (Bottleneck: maxConcurrent and minTime).
+ * Each queue runs at most `max_concurrency` requests at once (p-limit) and, when the
+ * subscription sets one, starts no more than `rate_limit_per_second` (requests spaced evenly).
  *
  * The backlog of each queue is bounded (`maxBacklog` deliveries waiting): `trySchedule` refuses
  * a job when the queue is full, and the caller spills the delivery to the retry topic instead
@@ -19,8 +19,11 @@ export interface EndpointQueueStats {
 }
 
 interface Queue {
-  limiter: Bottleneck;
-  settings: string;
+  limit: LimitFunction;
+  /** Milliseconds between request starts; 0 without a rate limit. */
+  spacingMs: number;
+  /** When the next request may start under the rate limit. */
+  nextStartAt: number;
   spilled: number;
 }
 
@@ -30,11 +33,13 @@ export class EndpointQueues {
   constructor(private readonly maxBacklog: number) {}
 
   /** Queues `job` for the endpoint; false when its backlog is full. `job` must not reject. */
-  trySchedule(subscription: StoredSubscription, job: () => Promise<void>): boolean {
+  trySchedule(subscription: StoredSubscription, job: () => Promise<unknown>): boolean {
     const queue = this.queueFor(subscription);
-    const counts = queue.limiter.counts();
-    if (counts.RECEIVED + counts.QUEUED >= this.maxBacklog) return false;
-    void queue.limiter.schedule(job);
+    if (queue.limit.pendingCount >= this.maxBacklog) return false;
+    void queue.limit(async () => {
+      await this.rateSlot(queue);
+      await job();
+    });
     return true;
   }
 
@@ -46,15 +51,12 @@ export class EndpointQueues {
 
   /** Requests running or waiting, for one endpoint. */
   load(subscriptionId: string): number {
-    const counts = this.queues.get(subscriptionId)?.limiter.counts();
-    return counts ? counts.RECEIVED + counts.QUEUED + counts.RUNNING + counts.EXECUTING : 0;
+    const queue = this.queues.get(subscriptionId);
+    return queue ? queue.limit.activeCount + queue.limit.pendingCount : 0;
   }
 
   stats(): EndpointQueueStats[] {
-    return [...this.queues].map(([id, queue]) => {
-      const counts = queue.limiter.counts();
-      return { subscription_id: id, queued: counts.RECEIVED + counts.QUEUED, running: counts.RUNNING + counts.EXECUTING, spilled: queue.spilled };
-    });
+    return [...this.queues].map(([id, queue]) => ({ subscription_id: id, queued: queue.limit.pendingCount, running: queue.limit.activeCount, spilled: queue.spilled }));
   }
 
   /** Waits until every queue is empty (for a clean stop), or the timeout passes. */
@@ -70,20 +72,23 @@ export class EndpointQueues {
     if (this.load(subscriptionId) === 0) this.queues.delete(subscriptionId);
   }
 
+  private async rateSlot(queue: Queue): Promise<void> {
+    if (queue.spacingMs === 0) return;
+    const now = Date.now();
+    const startAt = Math.max(now, queue.nextStartAt);
+    queue.nextStartAt = startAt + queue.spacingMs;
+    if (startAt > now) await new Promise((resolve) => setTimeout(resolve, startAt - now));
+  }
+
   private queueFor(subscription: StoredSubscription): Queue {
-    const settings = `${subscription.max_concurrency}/${subscription.rate_limit_per_second ?? '-'}`;
-    const options = {
-      maxConcurrent: subscription.max_concurrency,
-      minTime: subscription.rate_limit_per_second ? Math.ceil(1000 / subscription.rate_limit_per_second) : 0,
-    };
     let queue = this.queues.get(subscription.id);
     if (!queue) {
-      queue = { limiter: new Bottleneck(options), settings, spilled: 0 };
+      queue = { limit: pLimit(subscription.max_concurrency), spacingMs: 0, nextStartAt: 0, spilled: 0 };
       this.queues.set(subscription.id, queue);
-    } else if (queue.settings !== settings) {
-      queue.limiter.updateSettings(options);
-      queue.settings = settings;
     }
+    // Settings follow subscription updates.
+    if (queue.limit.concurrency !== subscription.max_concurrency) queue.limit.concurrency = subscription.max_concurrency;
+    queue.spacingMs = subscription.rate_limit_per_second ? 1000 / subscription.rate_limit_per_second : 0;
     return queue;
   }
 }

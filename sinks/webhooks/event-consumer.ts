@@ -108,6 +108,16 @@ export class EventConsumer {
     }
     this.tracker.begin(partition, offset);
     const tracker = this.tracker;
+    // One body per variant (with or without whole records), shared by every subscription.
+    const bodies = new Map<boolean, string>();
+    const bodyFor = (includeRecord: boolean) => {
+      let body = bodies.get(includeRecord);
+      if (body === undefined) {
+        body = buildPayload(event, includeRecord);
+        bodies.set(includeRecord, body);
+      }
+      return body;
+    };
     const outcomes = subscriptions.map((subscription) => {
       const delivery: Delivery = {
         delivery_id: automaticDeliveryId(event.id, subscription.id),
@@ -115,7 +125,7 @@ export class EventConsumer {
         event_id: event.id,
         event_type: event.type,
         connection_id: event.connection_id,
-        body: buildPayload(event, subscription.include_record),
+        body: bodyFor(subscription.include_record),
         attempt: 1,
         max_attempts: null,
         trigger: 'event',

@@ -187,9 +187,10 @@ export class RetryConsumer {
 
   /** kafkajs re-reads every assigned partition from its committed offset after a rebalance: start over. */
   private resetAfterRebalance(): void {
+    // kafkajs keeps a pause across rebalances: lift ours, the pending set starts empty again.
+    if (this.pausedForMemory.size > 0) this.resumePaused();
     this.states.clear();
     this.due.clear();
-    this.pausedForMemory.clear();
     this.tracker.retain(new Set());
   }
 

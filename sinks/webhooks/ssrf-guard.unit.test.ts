@@ -123,17 +123,17 @@ describe('subscription-time URL validation', () => {
 describe('delivery-time guard (the agent)', () => {
   let server: http.Server;
   let port: number;
-  let hits = 0;
+  let connections = 0;
 
   beforeAll(async () => {
     server = http.createServer((req, res) => {
-      hits += 1;
       if (req.url === '/redirect') {
         res.writeHead(302, { location: `http://127.0.0.1:${port}/target` }).end();
         return;
       }
       res.writeHead(200).end('ok');
     });
+    server.on('connection', () => (connections += 1));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.address() as AddressInfo).port;
   });
@@ -145,20 +145,45 @@ describe('delivery-time guard (the agent)', () => {
     const policy = { allowlist: [], resolve: rebinding };
     await validateWebhookUrl(`https://rebind.example.com:${port}/`, policy);
     const agent = createGuardedAgent(policy);
-    const before = hits;
+    const before = connections;
     const error = await request(`http://rebind.example.com:${port}/`, { dispatcher: agent, method: 'POST', body: '{}' }).catch((caught: unknown) => caught);
     expect(isWebhookError(error, 'webhook_url_forbidden_address') || isWebhookError((error as Error).cause, 'webhook_url_forbidden_address')).toBe(true);
     expect(String((error as Error).message)).toContain('127.0.0.1');
-    expect(hits).toBe(before);
+    expect(connections).toBe(before);
+    await agent.close();
+  });
+
+  it.each([
+    ['127.0.0.1', 'loopback'],
+    ['10.0.0.8', 'private'],
+    ['172.20.0.1', 'private'],
+    ['192.168.0.10', 'private'],
+    ['169.254.169.254', 'link-local'],
+    ['100.64.0.9', 'carrier-grade NAT'],
+    ['224.0.0.251', 'multicast'],
+    ['0.0.0.0', 'unspecified'],
+    ['240.0.0.1', 'reserved'],
+    ['::1', 'loopback'],
+    ['fe80::1', 'link-local'],
+    ['fd00::1', 'unique-local'],
+    ['::ffff:127.0.0.1', 'IPv4-mapped'],
+  ])('refuses at connect time a name that resolves to %s (%s), without connecting', async (address, label) => {
+    const agent = createGuardedAgent({ allowlist: [], resolve: async () => [{ address, family: address.includes(':') ? 6 : 4 }] });
+    const before = connections;
+    const error = await request(`http://victim.example.com:${port}/`, { dispatcher: agent, method: 'POST', body: '{}' }).catch((caught: unknown) => caught);
+    const guard = [error, (error as Error).cause].find((candidate) => isWebhookError(candidate, 'webhook_url_forbidden_address')) as Error | undefined;
+    expect(guard?.message).toContain(`victim.example.com resolves to ${address}`);
+    expect(guard?.message).toContain(label);
+    expect(connections).toBe(before);
     await agent.close();
   });
 
   it('refuses an IP-literal URL, which skips DNS, before connecting', async () => {
     const agent = createGuardedAgent({ allowlist: [] });
-    const before = hits;
+    const before = connections;
     const error = await request(`http://127.0.0.1:${port}/`, { dispatcher: agent, method: 'POST', body: '{}' }).catch((caught: unknown) => caught);
     expect((error as { code?: string }).code).toBe('webhook_url_forbidden_address');
-    expect(hits).toBe(before);
+    expect(connections).toBe(before);
     await agent.close();
   });
 
