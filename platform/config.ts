@@ -58,6 +58,10 @@ export const configSchema = z.object({
     .string()
     .default('')
     .transform((value) => value.split(',').map((host) => host.trim()).filter(Boolean)),
+  /** A webhook delivery succeeds on a 2xx within this many milliseconds. */
+  MILLRACE_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(60_000).default(10_000),
+  /** A webhook endpoint that only fails for this many hours is disabled (and endpoint.disabled is emitted). */
+  MILLRACE_WEBHOOK_DISABLE_AFTER_HOURS: z.coerce.number().min(1).max(30 * 24).default(5 * 24),
   MILLRACE_WORKER_ID: z.string().regex(/^[A-Za-z0-9._-]+$/).default('worker-0'),
   MILLRACE_DEMO: booleanFlag.default(true),
 
