@@ -71,15 +71,18 @@ export function encodeValue(record: LogRecord): string | null {
 export function decodeRecord(key: Buffer | null, value: Buffer | null): LogRecord | null {
   if (!key) return null;
   let parsedKey: { keytype?: string; subject?: string | null; version?: number };
+  let parsedValue: Record<string, unknown> | null;
   try {
     parsedKey = JSON.parse(key.toString('utf8'));
+    parsedValue = value ? (JSON.parse(value.toString('utf8')) as Record<string, unknown>) : null;
   } catch {
+    // A record nobody can read must not stop the registry from reading the ones after it.
     return null;
   }
-  const parsedValue = value ? (JSON.parse(value.toString('utf8')) as Record<string, unknown>) : null;
   switch (parsedKey.keytype) {
     case 'SCHEMA':
       if (typeof parsedKey.subject !== 'string' || typeof parsedKey.version !== 'number') return null;
+      if (parsedValue && (typeof parsedValue.id !== 'number' || typeof parsedValue.schema !== 'string')) return null;
       return {
         keytype: 'SCHEMA',
         subject: parsedKey.subject,

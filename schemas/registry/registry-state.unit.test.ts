@@ -38,6 +38,7 @@ describe('registry state rebuilt from the topic', () => {
   it('skips records it does not use (Confluent MODE records, garbage) instead of failing', () => {
     expect(decodeRecord(Buffer.from('{"keytype":"MODE","subject":null,"magic":0}'), Buffer.from('{"mode":"READWRITE"}'))).toBeNull();
     expect(decodeRecord(Buffer.from('not json'), null)).toBeNull();
+    expect(decodeRecord(Buffer.from('{"keytype":"SCHEMA","subject":"s","version":1,"magic":1}'), Buffer.from('{broken'))).toBeNull();
     expect(decodeRecord(null, null)).toBeNull();
   });
 
