@@ -63,6 +63,8 @@ export const configSchema = z.object({
   /** A webhook endpoint that only fails for this many hours is disabled (and endpoint.disabled is emitted). */
   MILLRACE_WEBHOOK_DISABLE_AFTER_HOURS: z.coerce.number().min(1).max(30 * 24).default(5 * 24),
   MILLRACE_WORKER_ID: z.string().regex(/^[A-Za-z0-9._-]+$/).default('worker-0'),
+  /** Consecutive `unavailable` sync failures after which a connection is reported offline. */
+  MILLRACE_OFFLINE_AFTER_FAILURES: z.coerce.number().int().min(1).max(100).default(3),
   MILLRACE_DEMO: booleanFlag.default(true),
 
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
