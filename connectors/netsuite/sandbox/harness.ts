@@ -6,7 +6,7 @@ import { NetSuiteClient } from '../client.js';
 import { netsuiteConfigSchema, type NetSuiteConfig } from '../config.js';
 import type { NetSuiteCursor } from '../discovery.js';
 import type { Raw } from '../mappers/common.js';
-import { createNetSuiteSandbox, type NetSuiteSandbox, type NetSuiteSandboxOptions } from './index.js';
+import { createNetSuiteSandbox, sandboxConnectionConfig, type NetSuiteSandbox, type NetSuiteSandboxOptions } from './index.js';
 
 /**
  * For the connector's contract tests: a sandbox on loopback and a NetSuiteClient configured for
@@ -38,9 +38,7 @@ export interface HarnessOptions extends NetSuiteSandboxOptions {
 export const quietLogger = createLogger({ level: 'silent' });
 
 export function connectionConfig(sandbox: NetSuiteSandbox, url: string, auth: 'tba' | 'oauth2_m2m' = 'tba', overrides: HarnessOptions['config'] = {}): NetSuiteConfig {
-  const { tba, m2m } = sandbox.credentials;
-  const credentials = auth === 'tba' ? { authType: 'tba', ...tba } : { authType: 'oauth2_m2m', clientId: m2m.clientId, certificateId: m2m.certificateId, privateKeyPem: m2m.privateKeyPem, jwtAlgorithm: m2m.algorithm };
-  return netsuiteConfigSchema.parse({ accountId: sandbox.accountId, baseUrl: url, ...credentials, ...overrides });
+  return netsuiteConfigSchema.parse({ ...sandboxConnectionConfig(sandbox, url, auth), ...overrides });
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {

@@ -134,15 +134,24 @@ export async function createNetSuiteSandbox(options: NetSuiteSandboxOptions = {}
   });
 }
 
+/** The connection config (input of the connector's config schema) that reaches this sandbox at `url`. */
+export function sandboxConnectionConfig(sandbox: NetSuiteSandbox, url: string, auth: 'tba' | 'oauth2_m2m' = 'tba'): Record<string, unknown> {
+  const { tba, m2m } = sandbox.credentials;
+  const credentials = auth === 'tba' ? { authType: 'tba', ...tba } : { authType: 'oauth2_m2m', clientId: m2m.clientId, certificateId: m2m.certificateId, privateKeyPem: m2m.privateKeyPem, jwtAlgorithm: m2m.algorithm };
+  return { accountId: sandbox.accountId, baseUrl: url, ...credentials };
+}
+
 export interface StartedNetSuiteSandbox {
   sandbox: NetSuiteSandbox;
   running: RunningSandbox;
   url: string;
+  /** A demo connection's config for the `netsuite` connector (token-based authentication). */
+  connectionConfig: Record<string, unknown>;
 }
 
 /** Starts a sandbox on a port for the demo (`npm start`) and benchmarks. */
 export async function startNetSuiteSandbox(options: { port?: number; size?: number; seed?: number } & NetSuiteSandboxOptions = {}): Promise<StartedNetSuiteSandbox> {
   const sandbox = await createNetSuiteSandbox(options);
   const running = await runSandbox(sandbox.app, options.port === undefined ? {} : { port: options.port });
-  return { sandbox, running, url: running.url };
+  return { sandbox, running, url: running.url, connectionConfig: sandboxConnectionConfig(sandbox, running.url) };
 }

@@ -32,16 +32,22 @@ class TypeStore<T extends AnyRecord> {
   readonly data: LazyDataset<T>;
   /** Generated ids whose current state lives in the overlay (changed or deleted). */
   private readonly moved = new Set<string>();
+  /** Ids of records created through writes (beyond the generated range). */
+  private readonly created = new Set<string>();
   /** Current overlay records in key order. */
   private readonly extras: (OrderKey & { id: string })[] = [];
   nextId: number;
 
-  constructor(readonly type: RecordType, readonly count: number, generate: (index: number) => T) {
+  constructor(readonly type: RecordType, readonly count: number, private readonly generate: (index: number) => T) {
     this.data = new LazyDataset<T>(count, generate, (record) => record.id, (index) => generatedId(type, index));
     this.nextId = FIRST_ID[type] + count;
   }
 
   get(id: string): T | undefined {
+    // An unchanged generated record comes straight from its index: no key → index map needed.
+    const index = generatedIndex(this.type, id, this.count);
+    if (index !== undefined && !this.moved.has(id)) return this.generate(index);
+    if (index === undefined && !this.created.has(id)) return undefined;
     return this.data.get(id);
   }
 
@@ -49,6 +55,7 @@ class TypeStore<T extends AnyRecord> {
     this.unindex(record.id);
     this.data.put(record);
     if (generatedIndex(this.type, record.id, this.count) !== undefined) this.moved.add(record.id);
+    else this.created.add(record.id);
     const key = { ms: record.modifiedMs, idNum: Number(record.id), id: record.id };
     this.extras.splice(this.lowerBound(key, true), 0, key);
   }
