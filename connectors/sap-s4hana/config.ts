@@ -43,6 +43,16 @@ export const sapConfigSchema = z
     changeOverlapSeconds: z.number().int().min(0).max(86_400).default(60),
     /** Longest request URL to build when batching keys into a $filter (SAP's ICM limits the request line). */
     maxUrlLength: z.number().int().min(1000).max(32_000).default(4000),
+    /** Document type of purchase orders created through Millrace (SAP's standard PO is NB). */
+    purchaseOrderType: z.string().regex(/^[A-Z0-9]{1,4}$/).default('NB'),
+    /**
+     * Maintenance order type for each unified work type when Millrace creates an order. The
+     * defaults are SAP's standard types; S/4HANA Cloud Best Practices use YBA1 (reactive) and
+     * YBA2 (proactive). A type without an entry cannot be created.
+     */
+    workOrderTypes: z
+      .partialRecord(z.enum(['corrective', 'preventive', 'inspection', 'emergency', 'project', 'other']), z.string().regex(/^[A-Z0-9]{1,4}$/))
+      .default({ corrective: 'PM01', preventive: 'PM02', emergency: 'PM01' }),
     requestsPerSecond: z.number().positive().max(1000).default(10),
     maxConcurrency: z.number().int().min(1).max(32).default(4),
     timeoutMs: z.number().int().min(1000).max(600_000).default(60_000),
