@@ -1,4 +1,5 @@
 import { businessCentralConnector } from './dynamics-business-central/index.js';
+import { netsuiteConnector } from './netsuite/index.js';
 import type { ConnectorDefinition } from './sdk/types.js';
 
 /**
@@ -7,6 +8,7 @@ import type { ConnectorDefinition } from './sdk/types.js';
  */
 export const connectors: readonly ConnectorDefinition[] = [
   businessCentralConnector,
+  netsuiteConnector,
 ];
 
 export function connectorById(id: string): ConnectorDefinition | undefined {
