@@ -69,7 +69,6 @@ export function createBcClient(config: BcConfig, logger?: Logger, overrides: { r
     }
   }
 
-  let companyCache: string[] | null = null;
   return {
     config,
     http,
@@ -77,11 +76,10 @@ export function createBcClient(config: BcConfig, logger?: Logger, overrides: { r
     pages,
     async companyIds(signal) {
       if (config.companyIds.length > 0) return config.companyIds;
-      if (companyCache) return companyCache;
+      // Listed at every read, so a company added to the environment is picked up at the next sync.
       const ids: string[] = [];
       for await (const page of pages<BcCompany>('companies', {}, signal)) ids.push(...page.map((company) => company.id.toLowerCase()));
       if (ids.length === 0) throw new ConnectorError('permission', `GET ${apiRoot}/companies listed no company: give the Entra application access to at least one company`);
-      companyCache = ids;
       return ids;
     },
     async getOne<T extends object>(path: string, query?: Query, signal?: AbortSignal): Promise<T | null> {

@@ -86,7 +86,7 @@ describe('Business Central connector faults', () => {
 
   it('keeps to 5 requests at once per environment', async () => {
     harness = await startHarness({ size: 3, config: { maxConcurrency: 5 } });
-    harness.sandbox.faults.processingMs = 40;
+    harness.sandbox.faults.processingMs = 400; // longer than 5 request starts at 20 a second
     await Promise.all(Array.from({ length: 12 }, () => harness!.client.http.json({ path: `companies(${harness!.companyId})/vendors`, query: { $top: 1 } })));
     expect(harness.sandbox.state.limits.peakActive).toBe(5);
     expect(harness.sandbox.state.limits.throttled).toBe(0);

@@ -248,6 +248,22 @@ export interface BcItem extends BcEntity {
   inventoryPostingGroupCode: string;
 }
 
+export interface BcItemLedgerEntry extends BcEntity {
+  entryNumber: number;
+  itemNumber: string;
+  postingDate: string;
+  /** "Purchase", "Sale", "Positive Adjmt.", "Negative Adjmt.", "Transfer", "Consumption", "Output" … */
+  entryType: string;
+  sourceNumber: string;
+  sourceType: string;
+  documentNumber: string;
+  documentType: string;
+  description: string;
+  quantity: number;
+  salesAmountActual: number;
+  costAmountActual: number;
+}
+
 /**
  * A purchase order that vanished from `purchaseOrders` after it was fully invoiced, rebuilt by the
  * connector from the posted invoices that reference it (Business Central deletes such orders; the

@@ -81,6 +81,13 @@ export async function handleApi(state: SandboxState, request: FastifyRequest<{ P
       if (!record) throw recordNotFound(set.name, set.key);
       return sendEntity(set.name, record);
     }
+    case 'itemLedgerEntries': {
+      if (method !== 'GET' || sub) throw methodNotAllowed(method, set.name);
+      if (!set.key) return list('itemLedgerEntries', store.ledger);
+      const entry = store.ledger.get(set.key);
+      if (!entry) throw recordNotFound(set.name, set.key);
+      return sendEntity('itemLedgerEntries', entry);
+    }
     case 'purchaseInvoices': {
       if (method !== 'GET' || sub) throw methodNotAllowed(method, set.name);
       if (!set.key) return list('purchaseInvoices', store.invoices);

@@ -1,4 +1,4 @@
-import type { BcItem, BcPurchaseInvoiceLine, BcPurchaseOrderLine, BcVendor } from '../raw-types.js';
+import type { BcItem, BcItemLedgerEntry, BcPurchaseInvoiceLine, BcPurchaseOrderLine, BcVendor } from '../raw-types.js';
 import { computeLineAmounts, withInvoiceTotals, withOrderTotals } from './amounts.js';
 import { DAY_MS, isoDate, type SandboxClock } from './clock.js';
 import { SeededCompany, type InvoiceRow, type OrderRow, type SeedCounts } from './generate.js';
@@ -16,7 +16,10 @@ export class CompanyStore {
   readonly items: Table<BcItem>;
   readonly orders: Table<OrderRow>;
   readonly invoices: Table<InvoiceRow>;
+  /** Posted item ledger entries; the seed starts with none (stock figures are seeded on the items). */
+  readonly ledger: Table<BcItemLedgerEntry>;
   private numberSeries: number;
+  private entryNumber = 1;
 
   constructor(seed: number, index: number, counts: SeedCounts, private readonly clock: SandboxClock) {
     const company = new SeededCompany(seed, index, counts);
@@ -25,6 +28,7 @@ export class CompanyStore {
     this.items = new Table({ count: counts.items, generate: (i) => company.item(i), indexOf: (id) => seededIndexOf(id, 'item', index, counts.items), seededTimeMs: (i) => company.timeMs('item', i) });
     this.orders = new Table({ count: counts.orders, generate: (i) => company.order(i), indexOf: (id) => seededIndexOf(id, 'order', index, counts.orders), seededTimeMs: (i) => company.timeMs('order', i) });
     this.invoices = new Table({ count: counts.closedOrders, generate: (j) => company.closedOrderInvoice(j), indexOf: (id) => seededIndexOf(id, 'invoice', index, counts.closedOrders), seededTimeMs: (j) => company.timeMs('invoice', j) });
+    this.ledger = new Table<BcItemLedgerEntry>({ count: 0, generate: () => { throw new Error('no seeded ledger entries'); }, indexOf: () => undefined, seededTimeMs: () => 0 });
     this.numberSeries = 106001 + counts.closedOrders + counts.orders;
   }
 
@@ -42,6 +46,31 @@ export class CompanyStore {
 
   nextOrderNumber(): string {
     return String(this.numberSeries++);
+  }
+
+  /**
+   * Posts an item ledger entry and changes the item's `inventory` (a FlowField over the entries):
+   * the item record itself is not modified, so its lastModifiedDateTime and ETag stay as they were.
+   */
+  postItemEntry(itemId: string, quantity: number, entry: Pick<BcItemLedgerEntry, 'entryType' | 'documentNumber' | 'documentType' | 'sourceNumber' | 'sourceType' | 'description'>): BcItemLedgerEntry | undefined {
+    const item = this.items.get(itemId);
+    if (!item) return undefined;
+    const now = this.clock.nowMs();
+    const posted: BcItemLedgerEntry = {
+      '@odata.etag': etagFor(this.clock.nextRowVersion()),
+      id: this.newId('item'),
+      entryNumber: this.entryNumber++,
+      itemNumber: item.number,
+      postingDate: isoDate(now),
+      quantity,
+      salesAmountActual: 0,
+      costAmountActual: Math.round(quantity * item.unitCost * 100) / 100,
+      lastModifiedDateTime: new Date(now).toISOString(),
+      ...entry,
+    };
+    this.ledger.put(posted);
+    this.items.put({ ...item, inventory: Math.round((item.inventory + quantity) * 100_000) / 100_000 });
+    return posted;
   }
 
   newId(kind: 'order' | 'orderLine' | 'invoice' | 'invoiceLine' | 'vendor' | 'item'): string {
@@ -102,6 +131,12 @@ export class CompanyStore {
       }
       const invoiced = line.invoicedQuantity + quantity;
       const received = Math.max(line.receivedQuantity, invoiced);
+      if (line.lineType === 'Item' && received > line.receivedQuantity) {
+        this.postItemEntry(line.itemId, received - line.receivedQuantity, {
+          entryType: 'Purchase', documentNumber: `PRCPT-${order.number}`, documentType: 'Purchase Receipt',
+          sourceNumber: order.vendorNumber, sourceType: 'Vendor', description: line.description,
+        });
+      }
       return { ...line, receivedQuantity: received, invoicedQuantity: invoiced, receiveQuantity: line.quantity - received, invoiceQuantity: received - invoiced };
     });
     const now = this.clock.nowMs();

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { BcItem, BcPurchaseOrderLine, BcVendor } from '../raw-types.js';
+import type { BcItem, BcItemLedgerEntry, BcPurchaseOrderLine, BcVendor } from '../raw-types.js';
 import type { CompanyStore } from './company-store.js';
 import type { InvoiceRow, OrderRow } from './generate.js';
 import { createOrder } from './order-writes.js';
@@ -27,6 +27,8 @@ export interface BcSandboxControl {
   updateVendor(companyId: string, id: string, patch: Partial<BcVendor>): BcVendor;
   updateItem(companyId: string, id: string, patch: Partial<BcItem>): BcItem;
   updateInvoice(companyId: string, id: string, patch: Partial<InvoiceRow>): InvoiceRow;
+  /** Posts a stock adjustment (item journal): inventory changes, the item record does not. */
+  adjustStock(companyId: string, itemId: string, quantity: number): BcItemLedgerEntry;
   /** The current (possibly changed) record, or undefined. */
   order(companyId: string, id: string): OrderRow | undefined;
   vendor(companyId: string, id: string): BcVendor | undefined;
@@ -63,6 +65,10 @@ export function createControl(state: SandboxState): BcSandboxControl {
     updateVendor: (c, id, patch) => must(store(c).updateVendor(id, patch), `vendor ${id}`),
     updateItem: (c, id, patch) => must(store(c).updateItem(id, patch), `item ${id}`),
     updateInvoice: (c, id, patch) => must(store(c).updateInvoice(id, patch), `invoice ${id}`),
+    adjustStock: (c, itemId, quantity) => must(store(c).postItemEntry(itemId, quantity, {
+      entryType: quantity >= 0 ? 'Positive Adjmt.' : 'Negative Adjmt.', documentNumber: 'PHYS-INV', documentType: ' ',
+      sourceNumber: '', sourceType: ' ', description: 'Physical inventory',
+    }), `item ${itemId}`),
     order: (c, id) => store(c).orders.get(id),
     vendor: (c, id) => store(c).vendors.get(id),
     item: (c, id) => store(c).items.get(id),

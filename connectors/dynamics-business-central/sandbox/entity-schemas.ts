@@ -43,6 +43,11 @@ export const SCHEMAS = {
     lastModifiedDateTime: 'datetime',
   },
   purchaseInvoiceLines: documentLine,
+  itemLedgerEntries: {
+    id: 'guid', entryNumber: 'number', itemNumber: 'string', postingDate: 'date', entryType: 'enum', sourceNumber: 'string', sourceType: 'enum',
+    documentNumber: 'string', documentType: 'enum', description: 'string', quantity: 'number', salesAmountActual: 'number', costAmountActual: 'number',
+    lastModifiedDateTime: 'datetime',
+  },
 } satisfies Record<string, EntitySchema>;
 
 export type EntitySetName = keyof typeof SCHEMAS;
@@ -50,7 +55,7 @@ export type EntitySetName = keyof typeof SCHEMAS;
 /** The `Microsoft.NAV.<type>` name the service uses in messages. */
 export const TYPE_NAMES: Record<EntitySetName, string> = {
   companies: 'company', vendors: 'vendor', items: 'item', purchaseOrders: 'purchaseOrder', purchaseOrderLines: 'purchaseOrderLine',
-  purchaseInvoices: 'purchaseInvoice', purchaseInvoiceLines: 'purchaseInvoiceLine',
+  purchaseInvoices: 'purchaseInvoice', purchaseInvoiceLines: 'purchaseInvoiceLine', itemLedgerEntries: 'itemLedgerEntry',
 };
 
 /** Navigation properties `$expand` accepts per entity set. */

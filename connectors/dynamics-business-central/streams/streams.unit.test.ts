@@ -118,10 +118,33 @@ describe('Business Central streams against the sandbox', () => {
     for await (const page of itemsStream.read(harness.client, null, { signal: new AbortController().signal, logger: undefined as never, startedAt: new Date() })) {
       pages.push({ ids: page.records.map((record) => record.id), cursor: page.cursor });
     }
-    expect(pages.map((page) => page.ids.length)).toEqual([4, 4, 2]);
+    expect(pages.map((page) => page.ids.length)).toEqual([4, 4, 2, 0]); // the last: the item ledger position
     harness.sandbox.control.updateItem(harness.companyId, pages[2]!.ids[0]!, { displayName: 'Changed after the crash' });
     const resumed = await harness.read(itemsStream, pages[0]!.cursor as never);
     expect(resumed.records.map((record) => record.id)).toEqual([...pages[1]!.ids, pages[2]!.ids[1]!, pages[2]!.ids[0]!]);
+  });
+
+  it('sees stock movements, which change inventory but not the item, through the item ledger', async () => {
+    harness = await startHarness({ size: 10 });
+    const { control } = harness.sandbox;
+    const c = harness.companyId;
+    const full = await harness.read(itemsStream);
+    expect((await harness.read(itemsStream, full.cursor)).records).toHaveLength(0);
+    const order = [...Array(10).keys()].map((i) => control.orderAt(c, i)!).find((o) => o.purchaseOrderLines.some((line) => line.lineType === 'Item' && line.receivedQuantity < line.quantity))!;
+    const receivedLine = order.purchaseOrderLines.find((line) => line.lineType === 'Item' && line.receivedQuantity < line.quantity)!;
+    const adjusted = [...Array(10).keys()].map((i) => control.itemAt(c, i)!).find((item) => item.type === 'Inventory' && !order.purchaseOrderLines.some((line) => line.itemId === item.id))!;
+    control.adjustStock(c, adjusted.id, 7.5);
+    const before = control.item(c, receivedLine.itemId)!;
+    control.invoiceOrder(c, order.id);
+    expect(control.item(c, adjusted.id)!.lastModifiedDateTime).toBe(adjusted.lastModifiedDateTime);
+
+    const next = await harness.read(itemsStream, full.cursor);
+    const byId = new Map(next.records.map((record) => [record.id, record]));
+    expect(byId.get(adjusted.id)!.inventory).toBe(adjusted.inventory + 7.5);
+    expect(byId.get(receivedLine.itemId)!.inventory).toBeGreaterThan(before.inventory);
+    const mapped = itemsStream.map(byId.get(adjusted.id)!, ctx) as { stock_levels: { on_hand: string | null }[] };
+    expect(mapped.stock_levels[0]!.on_hand).toBe(String(adjusted.inventory + 7.5));
+    expect((await harness.read(itemsStream, next.cursor)).records).toHaveLength(0);
   });
 
   it('covers every company of the environment when companyIds is empty', async () => {
