@@ -170,8 +170,11 @@ export class ConnectionRunner {
           dueAt: () => {
             // No next run: never run yet, or a run was interrupted (worker killed, ownership
             // moved) and resumes from its committed cursor at once.
-            const next = health.streamState(this.state, stream.name).next_run_at;
-            return next === null ? Date.now() : Date.parse(next);
+            const facts = health.streamState(this.state, stream.name);
+            if (facts.next_run_at === null) return Date.now();
+            // A schedule shortened since the last success takes effect now, not after the old interval.
+            const finished = facts.last_run?.status === 'succeeded' && facts.last_run.finished_at ? Date.parse(facts.last_run.finished_at) : Infinity;
+            return Math.min(Date.parse(facts.next_run_at), finished + intervalSeconds(this.connector!, this.record, stream.name) * 1000);
           },
           pending: () => this.pendingRequest(stream.name) !== null,
           run: () => this.runStream(stream),

@@ -109,6 +109,18 @@ describe('producer worker', () => {
     expect(source.cursorLog.filter((entry) => entry.stream === 'vendors').slice(-3)[0]!.cursor).toBe('0');
   });
 
+  it('polls each stream on its own schedule, and a shortened interval applies at once', async () => {
+    const before = completed('work_orders').length;
+    await runtime.service.updateConfig(connectionId, { schedule: { work_orders: 1 } });
+    await waitFor(() => completed('work_orders').length >= before + 3, { description: 'three scheduled work_orders runs', timeoutMs: 20_000 });
+    const runs = completed('work_orders').slice(before);
+    const gaps = runs.slice(1).map((event, i) => Date.parse(event.timestamp) - Date.parse(runs[i]!.timestamp));
+    expect(gaps.every((gap) => gap >= 900)).toBe(true);
+    // vendors keeps its hourly default: no scheduled vendors run meanwhile.
+    expect(completed('vendors')).toHaveLength(3);
+    await runtime.service.updateConfig(connectionId, { schedule: { work_orders: 86_400 } });
+  });
+
   it('stops polling while paused and resumes after', async () => {
     await runtime.service.pause(connectionId);
     await waitFor(() => tail.events(connectionId).some((event) => event.type === 'connection.status_changed' && event.data.to === 'paused'), { description: 'paused status' });
