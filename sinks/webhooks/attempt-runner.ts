@@ -36,6 +36,8 @@ export interface AttemptRunnerOptions {
 }
 
 export class AttemptRunner {
+  /** Attempts made since start, by outcome (metrics). */
+  readonly outcomes = new Map<AttemptOutcome, number>();
   private readonly secretCache = new Map<string, { revision: number; secrets: { secret: string; expiresAt: number }[] }>();
 
   constructor(private readonly options: AttemptRunnerOptions) {}
@@ -100,6 +102,7 @@ export class AttemptRunner {
   }
 
   private logAttempt(delivery: Delivery, url: string, attemptedAt: Date, result: AttemptResult, outcome: AttemptOutcome, nextAt: number | null): void {
+    this.outcomes.set(outcome, (this.outcomes.get(outcome) ?? 0) + 1);
     this.options.log.recordAttempt({
       attempt_id: randomUUID(),
       delivery_id: delivery.delivery_id,

@@ -1,8 +1,10 @@
+import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEvent } from '../../platform/events.js';
 import { waitFor } from '../../test/support/wait-for.js';
 import { startHarness, type Harness } from './test-harness.js';
 import { startReceiver, type Receiver } from './test-receiver.js';
+import { registerWebhookMetrics } from './webhook-metrics.js';
 import type { WebhookSink } from './webhook-sink.js';
 
 const EVENTS = 200;
@@ -79,6 +81,13 @@ describe('endpoint isolation', () => {
     expect(backlog.queued).toBeLessThanOrEqual(BACKLOG);
     expect(backlog.queued + backlog.running + backlog.spilled).toBe(EVENTS);
     expect(backlog.spilled).toBe(EVENTS - BACKLOG - 10);
+    const registry = new Registry();
+    registerWebhookMetrics(registry, sink);
+    const metrics = await registry.metrics();
+    expect(metrics).toContain(`millrace_webhook_endpoint_running{subscription_id="${hungSubscription.subscription.id}"} 10`);
+    expect(metrics).toContain(`millrace_webhook_endpoint_queued{subscription_id="${hungSubscription.subscription.id}"} ${backlog.queued}`);
+    expect(metrics).toMatch(/millrace_webhook_attempts\{outcome="succeeded"\} (\d+)/);
+    expect(Number(/millrace_webhook_attempts\{outcome="succeeded"\} (\d+)/.exec(metrics)![1])).toBeGreaterThanOrEqual(20 + 2 * EVENTS);
     // Spilled deliveries wait in the retry topic, not in the events consumer.
     await waitFor(() => sink.backlog().find((row) => row.subscription_id === hungSubscription.subscription.id)!.pending_retries >= backlog.spilled, {
       description: 'spilled deliveries pending in the retry consumer',

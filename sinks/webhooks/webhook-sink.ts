@@ -6,7 +6,7 @@ import type { KeyRing } from '../../producers/master-keys.js';
 import { AttemptRunner } from './attempt-runner.js';
 import { ensureWebhookTables } from './ddl.js';
 import { DeliveryDispatcher } from './delivery-dispatcher.js';
-import { DeliveryLog } from './delivery-log.js';
+import { DeliveryLog, type AttemptOutcome } from './delivery-log.js';
 import { EndpointDisabler } from './endpoint-disabler.js';
 import { EndpointHealth } from './endpoint-health.js';
 import { EndpointQueues } from './endpoint-queues.js';
@@ -80,6 +80,8 @@ export interface WebhookSink {
   store: SubscriptionStore;
   /** Per-endpoint backlog on this worker: what is queued, running, spilled and pending. */
   backlog(): EndpointBacklog[];
+  /** Attempts this worker made since start, by outcome. */
+  attemptCounts(): ReadonlyMap<AttemptOutcome, number>;
   stop(): Promise<void>;
 }
 
@@ -168,6 +170,7 @@ export async function startWebhookSink(options: WebhookSinkOptions): Promise<Web
       }
       return rows;
     },
+    attemptCounts: () => runner.outcomes,
     stop: async () => {
       unsubscribe();
       events.pause();
