@@ -1,11 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { mappedRecordSchema, recordId, type EntityName } from '../../schemas/index.js';
-import { assertStreamOutput } from '../sdk/contract.js';
+import { assertConnectorStreams, assertStreamOutput } from '../sdk/contract.js';
+import { netsuiteConnector } from './index.js';
 import type { MapContext, StreamDefinition } from '../sdk/types.js';
 import type { NetSuiteClient } from './client.js';
 import type { NetSuiteCursor } from './discovery.js';
 import type { Raw } from './mappers/common.js';
-import { startHarness, type Harness } from './sandbox/harness.js';
+import { quietLogger, startHarness, type Harness } from './sandbox/harness.js';
 import { inventoryItemsStream } from './streams/inventory-items.js';
 import { purchaseOrdersStream } from './streams/purchase-orders.js';
 import { vendorsStream } from './streams/vendors.js';
@@ -32,6 +33,12 @@ const ids = (records: Raw[]): string[] => records.map((record) => String(record.
 const sortedIds = (values: string[]): string[] => [...values].sort((a, b) => Number(a) - Number(b));
 
 describe('NetSuite streams against the sandbox', () => {
+  it('passes the generic stream check of every registered connector', async () => {
+    harness = await startHarness({ size: 10 });
+    await netsuiteConnector.testConnection(harness.client);
+    await assertConnectorStreams(netsuiteConnector, harness.client, { logger: quietLogger });
+  });
+
   it.each([
     ['purchase orders', purchaseOrdersStream, 'purchaseorder'],
     ['vendors', vendorsStream, 'vendor'],
@@ -103,7 +110,7 @@ describe('NetSuite streams against the sandbox', () => {
 
   it('resumes from a page cursor after a crash without losing records', async () => {
     harness = await startHarness({ size: 10, config: { pageSize: 4 } });
-    const ctxRead = { signal: new AbortController().signal, logger: (await import('./sandbox/harness.js')).quietLogger, startedAt: new Date() };
+    const ctxRead = { signal: new AbortController().signal, logger: quietLogger, startedAt: new Date() };
     const first = await purchaseOrdersStream.read(harness.client, null, ctxRead).next();
     expect(first.done).toBe(false);
     const firstPage = first.value as { records: Raw[]; cursor: NetSuiteCursor };
