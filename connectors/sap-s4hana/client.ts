@@ -4,6 +4,7 @@ import { oauth2ClientCredentials } from '../sdk/auth/oauth2-client-credentials.j
 import type { AuthProvider } from '../sdk/auth/types.js';
 import { ConnectorError } from '../sdk/errors.js';
 import { createHttpClient, type HttpClient, type HttpMethod, type HttpResponse } from '../sdk/http.js';
+import type { RetryOptions } from '../sdk/retry.js';
 import type { ConnectorContext } from '../sdk/types.js';
 import { defaultTokenUrl, servicesRoot, type SapConfig } from './config.js';
 import { CsrfSession } from './csrf.js';
@@ -21,12 +22,13 @@ export class SapClient {
   readonly http: HttpClient;
   readonly csrf: CsrfSession;
 
-  constructor(readonly config: SapConfig, readonly logger: Logger) {
+  /** `tuning` changes retry timing only (tests make backoff fast); connect() never passes it. */
+  constructor(readonly config: SapConfig, readonly logger: Logger, tuning: { retry?: RetryOptions } = {}) {
     this.http = createHttpClient({
       baseUrl: servicesRoot(config),
       auth: authProvider(config),
       timeoutMs: config.timeoutMs,
-      retry: { retries: 4, minDelayMs: 500, maxDelayMs: 30_000 },
+      retry: { retries: 4, minDelayMs: 500, maxDelayMs: 30_000, ...tuning.retry },
       limits: { maxConcurrency: config.maxConcurrency, requestsPerSecond: config.requestsPerSecond },
       errorFrom: sapErrorFrom,
       logger,
