@@ -21,6 +21,14 @@ export function pageFetcher(client: SapClient, service: string, entitySet: strin
   };
 }
 
+/**
+ * Length of a query component as it goes on the wire: RFC 3986 encoding, and `'` as `%27`, as the
+ * WHATWG URL parser writes it in the query of an http(s) URL.
+ */
+export function encodedLength(text: string): number {
+  return encodeQueryComponent(text).replace(/'/g, '%27').length;
+}
+
 /** `Field eq 'a' or Field eq 'b' …` clauses, each at most `budget` characters once URL-encoded. */
 export function keyFilters(field: string, keys: readonly string[], budget: number): string[] {
   const filters: string[] = [];
@@ -28,17 +36,17 @@ export function keyFilters(field: string, keys: readonly string[], budget: numbe
   let length = 0;
   for (const key of new Set(keys)) {
     const clause = `${field} eq ${stringLiteral(key)}`;
-    const cost = encodeQueryComponent(clause).length + (current.length > 0 ? encodeQueryComponent(' or ').length : 0);
+    const cost = encodedLength(clause) + (current.length > 0 ? encodedLength(' or ') : 0);
     if (current.length > 0 && length + cost > budget) {
       filters.push(current.join(' or '));
       current = [];
       length = 0;
     }
-    if (current.length === 0 && encodeQueryComponent(clause).length > budget) {
+    if (current.length === 0 && encodedLength(clause) > budget) {
       throw new RangeError(`the key ${key} alone is longer than the URL budget of ${budget} characters; raise maxUrlLength`);
     }
     current.push(clause);
-    length += current.length === 1 ? encodeQueryComponent(clause).length : cost;
+    length += current.length === 1 ? encodedLength(clause) : cost;
   }
   if (current.length > 0) filters.push(current.join(' or '));
   return filters;
@@ -48,7 +56,7 @@ export function keyFilters(field: string, keys: readonly string[], budget: numbe
 export function filterBudget(client: SapClient, service: string, entitySet: string, otherOptions: QueryParams): number {
   const fixed = `${client.http.baseUrl}${service}/${entitySet}?`.length +
     Object.entries({ ...otherOptions, ...client.clientQuery() })
-      .map(([name, value]) => `${name}=${encodeQueryComponent(String(value))}&`.length)
+      .map(([name, value]) => `${name}=&`.length + encodedLength(String(value)))
       .reduce((a, b) => a + b, 0) +
     '$filter='.length;
   return Math.max(200, client.config.maxUrlLength - fixed);
@@ -68,7 +76,7 @@ export async function readByKeys(
   const { extraFilter, ...params } = options;
   const query: QueryParams = { $top: 5000, ...params };
   const extra = extraFilter ? ` and (${extraFilter})` : '';
-  const budget = filterBudget(client, service, entitySet, query) - encodeQueryComponent(`()${extra}`).length;
+  const budget = filterBudget(client, service, entitySet, query) - encodedLength(`()${extra}`);
   const records: ODataRecord[] = [];
   for (const filter of keyFilters(field, keys, budget)) {
     let page = await client.collection(service, entitySet, { ...query, $filter: `(${filter})${extra}` }, signal);
