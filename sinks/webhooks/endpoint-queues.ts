@@ -67,6 +67,11 @@ export class EndpointQueues {
     }
   }
 
+  /** Drops every delivery still waiting (stopping: they were not committed and are redone after a restart). */
+  clear(): void {
+    for (const queue of this.queues.values()) queue.limit.clearQueue();
+  }
+
   /** Forgets an idle queue (deleted subscription); a busy one finishes its jobs first. */
   forget(subscriptionId: string): void {
     if (this.load(subscriptionId) === 0) this.queues.delete(subscriptionId);

@@ -70,9 +70,12 @@ describe('endpoint isolation', () => {
       beside_hung_ms: { p50: percentile(beside, 50), p95: percentile(beside, 95), max: beside.at(-1) },
     };
     console.log(`[isolation] ${EVENTS} events; healthy endpoint latency alone vs beside a hung one: ${JSON.stringify(report)}`);
-    // Every healthy delivery arrived well before the hung endpoint's first timeout (10 s).
-    expect(report.beside_hung_ms.max!).toBeLessThan(3_000);
-    expect(report.beside_hung_ms.p95).toBeLessThan(report.baseline_ms.p95 + 1_000);
+    // Were the endpoints not isolated, healthy deliveries would queue behind the hung ones and
+    // wait out their 10 s timeouts. All of them arrived before the first of those timeouts.
+    expect(healthy.requests.at(-1)!.at).toBeLessThan(hung.requests[0]!.at + 10_000);
+    expect(report.beside_hung_ms.max!).toBeLessThan(5_000);
+    // Latencies on a shared 2-core machine are noisy; the margin covers noise, not a 10 s stall.
+    expect(report.beside_hung_ms.p95).toBeLessThan(report.baseline_ms.p95 + 2_000);
 
     const backlog = sink.backlog().find((row) => row.subscription_id === hungSubscription.subscription.id)!;
     console.log(`[isolation] hung endpoint backlog: ${JSON.stringify(backlog)}`);

@@ -112,6 +112,9 @@ export class RetryConsumer {
         this.consumer!.pause([{ topic: batch.topic, partitions: [partition] }]);
         this.pausedForMemory.add(partition);
         this.options.logger.warn({ partition, pending: this.pendingCount() }, 'webhook retries: pending limit reached, pausing the partition');
+        // Pending retries only drain by firing; waiting for the end of the partition here would
+        // never end. Firing early can repeat an attempt whose done marker is further on.
+        if (!state.caughtUp) this.markCaughtUp(state);
         break;
       }
       const offset = Number(message.offset);

@@ -176,13 +176,15 @@ export async function startWebhookSink(options: WebhookSinkOptions): Promise<Web
       events.pause();
       retries.pause();
       await queues.drain(options.drainTimeoutMs ?? 15_000);
+      // What did not finish in time is neither committed nor lost: it runs again after a restart.
+      queues.clear();
+      await agent.destroy();
+      writer.close();
       await events.close();
       await retries.close();
-      writer.close();
       await health.stop();
       await log.close();
       await producer.disconnect();
-      await agent.close();
       if (ownsStore) await store.stop();
       logger.info('webhook sink stopped');
     },
