@@ -1,7 +1,7 @@
 import type { BcItem, BcItemLedgerEntry, BcPurchaseInvoiceLine, BcPurchaseOrderLine, BcVendor } from '../raw-types.js';
 import { computeLineAmounts, withInvoiceTotals, withOrderTotals } from './amounts.js';
 import { DAY_MS, isoDate, type SandboxClock } from './clock.js';
-import { SeededCompany, type InvoiceRow, type OrderRow, type SeedCounts } from './generate.js';
+import { orderNumber, SeededCompany, type InvoiceRow, type OrderRow, type SeedCounts } from './generate.js';
 import { createdGuid, etagFor, seededIndexOf } from './ids.js';
 import { Table } from './table.js';
 
@@ -27,7 +27,15 @@ export class CompanyStore {
     this.vendors = new Table({ count: counts.vendors, generate: (i) => company.vendor(i), indexOf: (id) => seededIndexOf(id, 'vendor', index, counts.vendors), seededTimeMs: (i) => company.timeMs('vendor', i) });
     this.items = new Table({ count: counts.items, generate: (i) => company.item(i), indexOf: (id) => seededIndexOf(id, 'item', index, counts.items), seededTimeMs: (i) => company.timeMs('item', i) });
     this.orders = new Table({ count: counts.orders, generate: (i) => company.order(i), indexOf: (id) => seededIndexOf(id, 'order', index, counts.orders), seededTimeMs: (i) => company.timeMs('order', i) });
-    this.invoices = new Table({ count: counts.closedOrders, generate: (j) => company.closedOrderInvoice(j), indexOf: (id) => seededIndexOf(id, 'invoice', index, counts.closedOrders), seededTimeMs: (j) => company.timeMs('invoice', j) });
+    this.invoices = new Table({
+      count: counts.closedOrders,
+      generate: (j) => company.closedOrderInvoice(j),
+      indexOf: (id) => seededIndexOf(id, 'invoice', index, counts.closedOrders),
+      seededTimeMs: (j) => company.timeMs('invoice', j),
+      // Seeded invoice j belongs to closed order j (PO0106001 + j); later orders are numbered after them.
+      sortedBy: ['orderNumber', 'orderId'],
+      lookup: { orderId: (orderId) => seededIndexOf(orderId, 'closedOrder', index, counts.closedOrders) },
+    });
     this.ledger = new Table<BcItemLedgerEntry>({ count: 0, generate: () => { throw new Error('no seeded ledger entries'); }, indexOf: () => undefined, seededTimeMs: () => 0 });
     this.numberSeries = 106001 + counts.closedOrders + counts.orders;
   }
@@ -45,7 +53,7 @@ export class CompanyStore {
   }
 
   nextOrderNumber(): string {
-    return String(this.numberSeries++);
+    return orderNumber(this.numberSeries++);
   }
 
   /**

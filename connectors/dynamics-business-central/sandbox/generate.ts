@@ -26,6 +26,11 @@ const BASE_MS: Record<'vendor' | 'item' | 'order' | 'invoice', number> = {
   order: Date.UTC(2024, 0, 1),
 };
 
+/** Order numbers from one series, fixed width so text order (how BC sorts Code fields) is number order. */
+export function orderNumber(n: number): string {
+  return `PO${String(n).padStart(7, '0')}`;
+}
+
 export type OrderRow = BcPurchaseOrder & { purchaseOrderLines: BcPurchaseOrderLine[] };
 export type InvoiceRow = BcPurchaseInvoice & { purchaseInvoiceLines: BcPurchaseInvoiceLine[] };
 
@@ -168,7 +173,7 @@ export class SeededCompany {
     const order: BcPurchaseOrder = {
       '@odata.etag': this.etag('order', i),
       id,
-      number: String(106001 + this.counts.closedOrders + i),
+      number: orderNumber(106001 + this.counts.closedOrders + i),
       orderDate: isoDate(orderMs),
       postingDate: isoDate(orderMs),
       ...this.vendorParties(vendor),
@@ -225,7 +230,7 @@ export class SeededCompany {
       currencyId: vendor.currencyId,
       currencyCode: vendor.currencyCode,
       orderId: this.guid('closedOrder', j),
-      orderNumber: String(106001 + j),
+      orderNumber: orderNumber(106001 + j),
       purchaser: pick(r, PURCHASERS),
       pricesIncludeTax: false,
       discountAmount: 0,

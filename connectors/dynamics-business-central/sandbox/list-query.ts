@@ -104,19 +104,39 @@ export function runListQuery<T extends Timestamped>(table: Table<T>, set: Entity
     tokenOf = (row) => encodeToken([Date.parse(row.lastModifiedDateTime), row.id]);
   } else {
     const keys = [...query.orderby, { field: 'id', desc: false }];
+    const valuesOf = (row: T) => keys.map((key) => fieldValue(row as unknown as Record<string, unknown>, key.field, schema[key.field]!));
     const compare = (a: T, b: T): number => {
-      for (const key of keys) {
-        const type = schema[key.field]!;
-        const order = compareValues(fieldValue(a as unknown as Record<string, unknown>, key.field, type), fieldValue(b as unknown as Record<string, unknown>, key.field, type));
-        if (order !== 0) return key.desc ? -order : order;
+      const x = valuesOf(a);
+      const y = valuesOf(b);
+      for (let i = 0; i < keys.length; i++) {
+        const order = compareValues(x[i]!, y[i]!);
+        if (order !== 0) return keys[i]!.desc ? -order : order;
       }
       return 0;
     };
-    const sorted = [...table.defaultOrder()].filter(keep).sort(compare);
+    tokenOf = (row) => encodeToken(valuesOf(row));
     const after = query.skiptoken ? decodeToken(query.skiptoken) : null;
-    const start = after ? sorted.findIndex((row) => keys.every((key, i) => fieldValue(row as unknown as Record<string, unknown>, key.field, schema[key.field]!) === after[i]) ) + 1 : 0;
-    candidates = sorted.slice(start);
-    tokenOf = (row) => encodeToken(keys.map((key) => fieldValue(row as unknown as Record<string, unknown>, key.field, schema[key.field]!)));
+    const afterToken = (row: T): boolean => {
+      if (!after) return true;
+      const values = valuesOf(row);
+      for (let i = 0; i < keys.length; i++) {
+        const order = compareValues(values[i]!, after[i] as string | number | boolean | null);
+        if (order !== 0) return (keys[i]!.desc ? -order : order) > 0;
+      }
+      return false;
+    };
+    const sortedBy = table.sortedBy;
+    if (sortedBy && query.orderby.every((key, i) => !key.desc && sortedBy[i] === key.field)) {
+      // Seeded records already stand in this order: stream from the bookmark instead of sorting.
+      const start = after ? table.firstIndexWhere((row) => !afterToken(row)) : 0;
+      candidates = (function* () { for (const row of table.indexOrder(start, compare)) if (afterToken(row)) yield row; })();
+    } else {
+      candidates = [...(lookupCandidates(table, query.filter) ?? table.defaultOrder())].filter(keep).sort(compare).filter(afterToken);
+    }
+  }
+  if (query.orderby.length === 0 && !query.skiptoken) {
+    const found = lookupCandidates(table, query.filter);
+    if (found) candidates = found;
   }
 
   const rows: T[] = [];
@@ -132,6 +152,14 @@ export function runListQuery<T extends Timestamped>(table: Table<T>, set: Entity
     rows.push(row);
   }
   return { rows };
+}
+
+/** Records a `field eq value` conjunct of the filter selects through the table's lookup, if it has one for that field. */
+function lookupCandidates<T extends Timestamped>(table: Table<T>, filter: FilterNode | undefined): T[] | undefined {
+  if (!filter) return undefined;
+  if (filter.kind === 'and') return lookupCandidates(table, filter.left) ?? lookupCandidates(table, filter.right);
+  if (filter.kind === 'cmp' && filter.op === 'eq' && (filter.value.type === 'guid' || filter.value.type === 'string')) return table.lookup(filter.field, filter.value.value);
+  return undefined;
 }
 
 /** The entity as served: `@odata.etag` first, navigation only when expanded, $select applied. */

@@ -19,6 +19,14 @@ export interface TableSource<T> {
   indexOf(id: string): number | undefined;
   /** Change time of seeded record `index`, ms; strictly increasing with the index. */
   seededTimeMs(index: number): number;
+  /**
+   * Fields the seeded records are sorted by in index order (ascending), with every created record
+   * sorting after every seeded one (document numbers come from one series): lets `$orderby` on
+   * them stream instead of sorting the whole table.
+   */
+  sortedBy?: readonly string[];
+  /** Field → the seeded index holding a value of it (a unique reference such as orderId), for `field eq value`. */
+  lookup?: Record<string, (value: string) => number | undefined>;
 }
 
 export class Table<T extends Timestamped> {
@@ -100,6 +108,45 @@ export class Table<T extends Timestamped> {
       }
     }
     while (c < changed.length) yield changed[c++]!.record;
+  }
+
+  get sortedBy(): readonly string[] | undefined {
+    return this.source.sortedBy;
+  }
+
+  /** Records whose `field` equals `value`, through the source's lookup; undefined when it has none for `field`. */
+  lookup(field: string, value: string): T[] | undefined {
+    const find = this.source.lookup?.[field];
+    if (!find) return undefined;
+    const index = find(value);
+    const seeded = index === undefined ? undefined : this.recordAt(index);
+    const changed = [...this.overlay.values()].filter((record): record is T => record !== null && String((record as Record<string, unknown>)[field]).toLowerCase() === value.toLowerCase());
+    const all = seeded ? [seeded, ...changed.filter((record) => record.id !== seeded.id)] : changed;
+    return all.filter((record) => String((record as Record<string, unknown>)[field]).toLowerCase() === value.toLowerCase());
+  }
+
+  /**
+   * Seeded records from index `start` in index order (current images), then created ones sorted by
+   * `compare`: the order `sortedBy` describes.
+   */
+  *indexOrder(start: number, compare: (a: T, b: T) => number): Generator<T> {
+    for (let i = Math.max(0, start); i < this.source.count; i++) {
+      const record = this.recordAt(i);
+      if (record) yield record;
+    }
+    yield* this.created.map((id) => this.overlay.get(id)).filter((record): record is T => !!record).sort(compare);
+  }
+
+  /** First seeded index whose record is not `before` the wanted position (records ascend with the index). */
+  firstIndexWhere(before: (record: T) => boolean): number {
+    let low = 0;
+    let high = this.source.count;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (before(this.source.generate(mid))) low = mid + 1;
+      else high = mid;
+    }
+    return low;
   }
 
   /** Ids touched through the API or control functions, in no particular order. */
