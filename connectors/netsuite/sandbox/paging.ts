@@ -4,7 +4,7 @@ import { invalidParameter, type NetSuiteErrorDetail } from './errors.js';
  * Collection paging shared by record lists and SuiteQL (docs: "Collection Paging",
  * section_156414087576): `limit` 1–1000 (default 1000), `offset` a multiple of `limit`, and no
  * page may reach past the 100,000th result. The envelope is
- * `{links, count, hasMore, items, offset, totalResults}` with first/prev/next/last/self links.
+ * `{links, count, hasMore, items, offset, totalResults}` with previous/first/next/last/self links.
  */
 export const MAX_LIMIT = 1000;
 export const RESULT_WINDOW = 100_000;
@@ -31,9 +31,10 @@ export function collectionBody(base: string, paging: Paging, items: unknown[], t
   const href = (offset: number): string => `${base}?limit=${paging.limit}&offset=${offset}`;
   const lastOffset = Math.max(0, Math.min(Math.floor((Math.max(totalResults, 1) - 1) / paging.limit) * paging.limit, RESULT_WINDOW - paging.limit));
   const links: { rel: string; href: string }[] = [];
+  // Order and names as in NetSuite's SuiteQL paging example (section_0210123130): previous, first, next, last, self.
   if (paging.offset > 0) {
+    links.push({ rel: 'previous', href: href(Math.max(0, paging.offset - paging.limit)) });
     links.push({ rel: 'first', href: href(0) });
-    links.push({ rel: 'prev', href: href(Math.max(0, paging.offset - paging.limit)) });
   }
   if (more) {
     links.push({ rel: 'next', href: href(paging.offset + paging.limit) });

@@ -27,7 +27,7 @@ describe('NetSuite sandbox record service', () => {
     const body = await json(await call('GET', '/services/rest/record/v1/PurchaseOrder?limit=4&offset=4'));
     expect(body).toMatchObject({ count: 4, hasMore: true, offset: 4, totalResults: 10 });
     expect(body.items[0]).toEqual({ links: [{ rel: 'self', href: `${running.url}/services/rest/record/v1/purchaseorder/1004` }], id: '1004' });
-    expect(body.links.map((link: { rel: string }) => link.rel)).toEqual(['first', 'prev', 'next', 'last', 'self']);
+    expect(body.links.map((link: { rel: string }) => link.rel)).toEqual(['previous', 'first', 'next', 'last', 'self']);
   });
 
   it('returns sublists as links without expandSubResources and expanded with it', async () => {
