@@ -25,6 +25,7 @@ export interface CompactedViewOptions {
 interface Waiter {
   satisfied(): boolean;
   resolve(): void;
+  reject(error: Error): void;
 }
 
 /**
@@ -75,7 +76,8 @@ export class CompactedTopicView {
   }
 
   async stop(): Promise<void> {
-    for (const waiter of this.waiters) waiter.resolve();
+    // Nobody waiting may take a stopped view for a caught-up one.
+    for (const waiter of this.waiters) waiter.reject(new RuntimeError('store_unavailable', 'The view of the control topics was stopped before it caught up.'));
     this.waiters = [];
     await this.consumer?.disconnect().catch(() => {});
     await this.admin?.disconnect().catch(() => {});
@@ -114,6 +116,10 @@ export class CompactedTopicView {
         resolve: () => {
           clearTimeout(timer);
           resolve();
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
         },
       };
       this.waiters.push(waiter);
