@@ -95,7 +95,9 @@ async function update(client: BcClient, remoteId: string, patch: Partial<MappedR
   try {
     const header = headerBody(record);
     if (Object.keys(header).length > 0) {
-      current = await client.http.json<BcPurchaseOrder>({ method: 'PATCH', path: orderPath, query: { $expand: 'purchaseOrderLines' }, body: header, headers: { 'if-match': etag! }, retries: 0 });
+      await client.http.request({ method: 'PATCH', path: orderPath, body: header, headers: { 'if-match': etag! }, retries: 0 });
+      // The lines' own ETags as they are now (the header change may have re-stamped them).
+      if (Array.isArray(record.lines) && record.lines.length > 0) current = await readCurrent(client, remoteId);
     } else if (current['@odata.etag'] !== etag) {
       return await conflict(client, remoteId, etag, yourTimestamp);
     }
