@@ -12,6 +12,8 @@ import { parseEventMessage } from './event-message.js';
  * against the range by their own `timestamp`. History reaches back as far as the events topic's
  * retention.
  */
+const IDLE_TIMEOUT_MS = 30_000;
+
 export interface EventRangeScan {
   /** Messages read in the range (all types). */
   scanned: number;
@@ -72,7 +74,18 @@ async function consumeSpans(
   });
   // Completion is read from END_BATCH_PROCESS, which kafkajs also emits for batches holding only
   // transaction markers (the events topic is written transactionally): eachBatch never sees those.
+  // A span that stops advancing (the broker gone, the range deleted by retention) fails the replay.
+  let idle: NodeJS.Timeout | undefined;
+  const watchdog = () => {
+    clearTimeout(idle);
+    idle = setTimeout(
+      () => fail(new WebhookError('webhook_store_unavailable', `Reading the events topic ${topic} for the replay stalled for ${IDLE_TIMEOUT_MS / 1000} s; try again.`)),
+      IDLE_TIMEOUT_MS,
+    );
+  };
+  watchdog();
   consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+    watchdog();
     const end = remaining.get(payload.partition);
     if (end === undefined || Number(payload.lastOffset) + 1 < end) return;
     remaining.delete(payload.partition);
@@ -103,6 +116,7 @@ async function consumeSpans(
     });
     await done;
   } finally {
+    clearTimeout(idle);
     await consumer.disconnect();
   }
   return scanned;

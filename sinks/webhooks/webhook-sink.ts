@@ -57,10 +57,7 @@ export interface WebhookSinkOptions {
   store?: SubscriptionStore;
   /** How long stop() lets running attempts finish. */
   drainTimeoutMs?: number;
-  /**
-   * Kafka consumer session timeout: after a worker dies, its partitions wait this long for a new
-   * owner. Default 10 s (kafkajs' own is 30 s); the consumers heartbeat even while throttled.
-   */
+  /** Kafka consumer session timeout: after a worker dies, its partitions wait this long for a new owner (default 30 s). */
   sessionTimeoutMs?: number;
 }
 
