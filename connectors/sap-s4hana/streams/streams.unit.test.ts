@@ -7,6 +7,7 @@ import { testMapContext } from '../mappers/test-context.js';
 import type { ODataRecord } from '../odata/page.js';
 import { runSync, startHarness, type Harness } from '../sandbox/test-harness.js';
 import { assetsStream } from './assets.js';
+import { mapInventoryItem } from '../mappers/inventory-item.js';
 import { inventoryItemsStream } from './inventory-items.js';
 import { vendorsStream } from './vendors.js';
 import { workOrdersStream } from './work-orders.js';
@@ -108,7 +109,7 @@ describe('inventory items stream', () => {
     harness.sandbox.control.archive('A_Product', '21000005');
     const second = await runSync(inventoryItemsStream, client, null);
     expect(second.records.map((record) => record.Product)).not.toContain('21000005');
-    const item = inventoryItemsStream.map(second.records.find((record) => record.Product === '21000002')!, testMapContext);
+    const item = mapInventoryItem(second.records.find((record) => record.Product === '21000002')!, testMapContext);
     expect(item.stock_levels?.find((level) => level.location_remote_id === '1710/171B')).toMatchObject({ on_hand: '0', available: '0' });
     expect(second.cursor).toBeNull();
   });

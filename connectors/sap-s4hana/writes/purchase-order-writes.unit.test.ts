@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../platform/logger.js';
 import { isConnectorError, type ConnectorError } from '../../sdk/errors.js';
+import { mapPurchaseOrder } from '../mappers/purchase-order.js';
 import { testMapContext } from '../mappers/test-context.js';
 import type { ODataRecord } from '../odata/page.js';
 import { runSync, startHarness, type Harness } from '../sandbox/test-harness.js';
@@ -53,7 +54,7 @@ describe('purchase order writes', () => {
     expect(result.remoteId).toBe('4500000010');
     const raw = result.raw as ODataRecord;
     expect(raw).toMatchObject({ PurchaseOrderType: 'NB', Supplier: '17300001', PurchasingGroup: '001', PurchasingProcessingStatus: '02', YY1_ProjectCode_PDH: 'PRJ-9' });
-    const mapped = purchaseOrdersStream.map(raw, testMapContext);
+    const mapped = mapPurchaseOrder(raw, testMapContext);
     expect(mapped).toMatchObject({ status: 'approved', currency: 'USD', external_reference: 'REQ-77', subtotal: '962.3', issue_date: '2024-06-03' });
     // 0.4599 USD per piece went to SAP as 45.99 per 100 pieces: 5 × 45.99 / 100 = 2.2995 → 2.30.
     expect(mapped.lines![0]).toMatchObject({ unit_price: '0.4599', line_total: '2.3', expected_delivery_date: '2024-07-01', location_remote_id: '1710/171A', custom_fields: { YY1_CostObject_PDI: 'CC-1' } });
@@ -70,7 +71,7 @@ describe('purchase order writes', () => {
   it('an order above the release threshold starts in release: pending_approval', async () => {
     harness = await startHarness({ size: 3 });
     const result = await purchaseOrderWrites.create!(harness.client, newOrder({ lines: [{ line_number: 10, item_code: '21000001', quantity: '500', unit_price: '80', location_remote_id: '1710' }] }), ctx);
-    expect(purchaseOrdersStream.map(result.raw as ODataRecord, testMapContext)).toMatchObject({ status: 'pending_approval', remote_status: '03' });
+    expect(mapPurchaseOrder(result.raw as ODataRecord, testMapContext)).toMatchObject({ status: 'pending_approval', remote_status: '03' });
   });
 
   it('surfaces SAP refusals as validation errors with SAP code, message and unified paths', async () => {
@@ -111,7 +112,7 @@ describe('purchase order writes', () => {
       { payment_terms: '0004', buyer: 'Purchasing group 003', custom_fields: { YY1_ProjectCode_PDH: 'PRJ-2' }, lines: [{ line_number: 20, quantity: '7', unit_price: '19.5', is_closed: true }] },
       ctx,
     );
-    const mapped = purchaseOrdersStream.map(result.raw as ODataRecord, testMapContext);
+    const mapped = mapPurchaseOrder(result.raw as ODataRecord, testMapContext);
     expect(mapped).toMatchObject({ payment_terms: '0004', buyer: 'Purchasing group 003', custom_fields: { YY1_ProjectCode_PDH: 'PRJ-2' } });
     expect(mapped.lines!.find((line) => line.line_number === 20)).toMatchObject({ quantity: '7', is_closed: true });
     const patches = harness.sandbox.state.requestLog.filter((entry) => entry.method === 'PATCH');
@@ -128,7 +129,7 @@ describe('purchase order writes', () => {
     harness.sandbox.control.lockPurchaseOrder('4500000001', 'BUYER_02');
     const locked = await failure(purchaseOrderWrites.update!(harness.client, '4500000001', { payment_terms: '0004' }, ctx));
     expect(locked).toMatchObject({ kind: 'conflict', status: 409, sourceCode: 'ME/006' });
-    const current = purchaseOrdersStream.map((await purchaseOrdersStream.fetchOne!(harness.client, '4500000003'))!, testMapContext);
+    const current = mapPurchaseOrder((await purchaseOrdersStream.fetchOne!(harness.client, '4500000003'))!, testMapContext);
     harness.sandbox.control.updatePurchaseOrder('4500000003', { PaymentTerms: '0001' });
     const stale = await failure(purchaseOrderWrites.update!(harness.client, '4500000003', { payment_terms: '0004', remote_updated_at: current.remote_updated_at! }, ctx));
     expect(stale).toMatchObject({ kind: 'conflict', details: { expected_remote_updated_at: current.remote_updated_at } });

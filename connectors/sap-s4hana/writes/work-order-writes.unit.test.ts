@@ -2,9 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../platform/logger.js';
 import { isConnectorError, type ConnectorError } from '../../sdk/errors.js';
 import { testMapContext } from '../mappers/test-context.js';
+import { mapWorkOrder } from '../mappers/work-order.js';
 import type { ODataRecord } from '../odata/page.js';
 import { startHarness, type Harness } from '../sandbox/test-harness.js';
-import { workOrdersStream } from '../streams/work-orders.js';
 import { validateWorkOrder, workOrderWrites } from './work-order-writes.js';
 
 let harness: Harness | undefined;
@@ -49,7 +49,7 @@ describe('maintenance order writes', () => {
     expect(result.remoteId).toBe('4000008');
     const raw = result.raw as ODataRecord;
     expect(raw).toMatchObject({ MaintenanceOrderType: 'PM01', MainWorkCenter: 'RES-0100', Equipment: '10000003', MaintPriority: '2' });
-    const mapped = workOrdersStream.map(raw, testMapContext);
+    const mapped = mapWorkOrder(raw, testMapContext);
     expect(mapped).toMatchObject({
       status: 'requested',
       priority: 'high',
@@ -90,7 +90,7 @@ describe('maintenance order writes', () => {
   it('updates title and priority; a closed order refuses changes', async () => {
     harness = await startHarness({ size: 8 });
     const result = await workOrderWrites.update!(harness.client, '4000002', { title: 'Replace bearing (urgent)', priority: 'urgent' } as never, ctx);
-    expect(workOrdersStream.map(result.raw as ODataRecord, testMapContext)).toMatchObject({ title: 'Replace bearing (urgent)', priority: 'urgent', remote_priority: '1' });
+    expect(mapWorkOrder(result.raw as ODataRecord, testMapContext)).toMatchObject({ title: 'Replace bearing (urgent)', priority: 'urgent', remote_priority: '1' });
     // Order index 6 is generated closed (CLSD).
     const closed = await failure(workOrderWrites.update!(harness.client, '4000006', { title: 'x' } as never, ctx));
     expect(closed).toMatchObject({ kind: 'validation', sourceCode: 'IW/010' });
