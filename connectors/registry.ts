@@ -1,5 +1,6 @@
 import { businessCentralConnector } from './dynamics-business-central/index.js';
 import { netsuiteConnector } from './netsuite/index.js';
+import { sapS4hanaConnector } from './sap-s4hana/index.js';
 import type { ConnectorDefinition } from './sdk/types.js';
 
 /**
@@ -9,6 +10,7 @@ import type { ConnectorDefinition } from './sdk/types.js';
 export const connectors: readonly ConnectorDefinition[] = [
   businessCentralConnector,
   netsuiteConnector,
+  sapS4hanaConnector,
 ];
 
 export function connectorById(id: string): ConnectorDefinition | undefined {
