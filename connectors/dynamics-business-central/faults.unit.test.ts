@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { waitFor } from '../../test/support/wait-for.js';
 import { ConnectorError } from '../sdk/errors.js';
 import { businessCentralConnector } from './index.js';
 import { startHarness, type Harness } from './sandbox/test-harness.js';
@@ -36,6 +37,18 @@ describe('Business Central connector faults', () => {
     expect(records).toHaveLength(3);
     expect(harness.sandbox.state.auth.tokensIssued).toBe(issued + 1);
     expect(harness.sandbox.state.requestLog.some((entry) => entry.status === 401)).toBe(true);
+  });
+
+  it('refreshes a short-lived token before it expires, without a 401', async () => {
+    harness = await startHarness({ size: 3, tokenTtlSeconds: 2 });
+    await harness.read(vendorsStream);
+    const issued = harness.sandbox.state.auth.tokensIssued;
+    // The client renews once half the lifetime has passed; wait for that point in time.
+    const renewAt = Date.now() + 1100;
+    await waitFor(() => Date.now() >= renewAt, { intervalMs: 50, description: 'half the token lifetime' });
+    await harness.read(vendorsStream);
+    expect(harness.sandbox.state.auth.tokensIssued).toBe(issued + 1);
+    expect(harness.sandbox.state.requestLog.some((entry) => entry.status === 401)).toBe(false);
   });
 
   it('reports revoked credentials as auth once the token endpoint refuses the secret too', async () => {

@@ -28,7 +28,7 @@ export interface BcSandboxOptions {
   tenantId?: string;
   environment?: string;
   clients?: SandboxClient[];
-  /** Lifetime of issued tokens; the real service's is ~3600 s, tests use a few seconds to exercise refresh. */
+  /** Lifetime of issued tokens. Default 300 s: shorter than the real ~3599 s so the demo refreshes too; tests use a few seconds. */
   tokenTtlSeconds?: number;
   limits?: Partial<BcLimits>;
 }
@@ -58,7 +58,7 @@ export function createBcSandbox(options: BcSandboxOptions = {}): BcSandbox {
   const clock = new SandboxClock(latestSeeded);
   const companies = Array.from({ length: companyCount }, (_, index) => new CompanyStore(seed, index, counts, clock));
   const faults: BcFaults = { ...defaultFaults(), changeWhilePaging: 0, processingMs: 0 };
-  const auth = { tenantId, clients: options.clients ?? [SANDBOX_CLIENT], tokenTtlSeconds: options.tokenTtlSeconds ?? 3599, revoked: false, tokensIssued: 0, generation: 0 };
+  const auth = { tenantId, clients: options.clients ?? [SANDBOX_CLIENT], tokenTtlSeconds: options.tokenTtlSeconds ?? 300, revoked: false, tokensIssued: 0, generation: 0 };
   const gate = new LimitGate({ ...DOCUMENTED_LIMITS, ...options.limits });
   const state = new SandboxState(environment, companies, auth, faults, gate, clock);
 
