@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { CompressionTypes, type Admin } from 'kafkajs';
@@ -8,6 +9,7 @@ import type { MillraceEvent } from '../platform/events.js';
 import { createKafka } from '../platform/kafka.js';
 import { createLogger } from '../platform/logger.js';
 import { resolveBrokers } from '../platform/services.js';
+import { brokerStatus } from '../platform/stack/kafka-broker.js';
 import { chunkMessages, upsertMessages } from '../producers/capture-messages.js';
 import { CompactedTopicView } from '../producers/compacted-view.js';
 import { ConnectionService } from '../producers/connection-service.js';
@@ -93,14 +95,17 @@ async function main(): Promise<void> {
   const created: string[] = [];
   try {
     const baselinePrefix = `bench-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}.`;
+    let cpu = cpuNow();
     const baseline = await kafkajsBaseline(kafka, admin, `${baselinePrefix}raw`);
     created.push(`${baselinePrefix}raw`);
-    report('kafkajs alone (ceiling)', baseline, recordBytes);
+    report('kafkajs alone (ceiling)', baseline, recordBytes, cpuSince(cpu));
     for (const variant of VARIANTS) {
       const prefix = `bench-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}.`;
+      cpu = cpuNow();
       const result = await runVariant(kafka, prefix, logger, variant.pageSize, variant.compression);
+      const used = cpuSince(cpu);
       created.push(...(await admin.listTopics()).filter((topic) => topic.startsWith(prefix)));
-      report(variant.name, result, recordBytes);
+      report(variant.name, result, recordBytes, used);
     }
     process.stdout.write(`\nload average after the run: ${os.loadavg().map((load) => load.toFixed(1)).join(' ')} (other processes share these cores)\n`);
   } finally {
@@ -109,10 +114,39 @@ async function main(): Promise<void> {
   }
 }
 
-function report(name: string, result: { durationMs: number; records: number }, recordBytes: number): void {
+/**
+ * Wall-clock figures depend on whatever else runs on the machine; CPU seconds used by this
+ * process and by the local broker tell what the capture itself costs.
+ */
+function report(name: string, result: { durationMs: number; records: number }, recordBytes: number, cpu: { node: number; broker: number | null }): void {
   const seconds = result.durationMs / 1000;
   const megabytes = (result.records * recordBytes) / 1e6;
-  process.stdout.write(`${name.padEnd(28)} ${Math.round(result.records / seconds).toString().padStart(8)} records/s  ${(megabytes / seconds).toFixed(1).padStart(6)} MB/s  (${result.records} records in ${seconds.toFixed(2)} s)\n`);
+  const broker = cpu.broker === null ? 'n/a' : `${cpu.broker.toFixed(1)} s`;
+  process.stdout.write(
+    `${name.padEnd(28)} ${Math.round(result.records / seconds).toString().padStart(8)} records/s  ${(megabytes / seconds).toFixed(1).padStart(6)} MB/s  ` +
+      `(${result.records} records in ${seconds.toFixed(2)} s; CPU: node ${cpu.node.toFixed(1)} s, broker ${broker}; ${Math.round(result.records / cpu.node)} records per node CPU-second)\n`,
+  );
+}
+
+const brokerPid = brokerStatus().pid;
+const TICKS_PER_SECOND = 100;
+function cpuNow(): { node: NodeJS.CpuUsage; broker: number | null } {
+  return { node: process.cpuUsage(), broker: brokerCpuSeconds() };
+}
+function cpuSince(start: { node: NodeJS.CpuUsage; broker: number | null }): { node: number; broker: number | null } {
+  const used = process.cpuUsage(start.node);
+  const broker = brokerCpuSeconds();
+  return { node: (used.user + used.system) / 1e6, broker: broker === null || start.broker === null ? null : broker - start.broker };
+}
+/** utime + stime of the local broker from /proc (Linux); null when it is not ours or not visible. */
+function brokerCpuSeconds(): number | null {
+  if (!brokerPid) return null;
+  try {
+    const fields = fs.readFileSync(`/proc/${brokerPid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
 }
 
 /** The same raw messages (key, value, 9 headers), 5000 per transaction, 900 KB per send. */
