@@ -50,6 +50,12 @@ export async function startRuntime(options: { settings?: Partial<RuntimeSettings
     async stop() {
       for (const worker of workers) await worker.stop().catch(() => {});
       await service.stop().catch(() => {});
+      // The broker is shared: leave no topics behind.
+      const admin = kafka.admin();
+      await admin.connect();
+      const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(prefix));
+      if (topics.length > 0) await admin.deleteTopics({ topics }).catch(() => {});
+      await admin.disconnect();
     },
   };
   for (let i = 0; i < (options.workers ?? 1); i++) await runtime.startWorker();
