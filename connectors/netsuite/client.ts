@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import pLimit from 'p-limit';
 import { z } from 'zod';
 import type { Logger } from '../../platform/logger.js';
 import { oauth1Tba } from '../sdk/auth/oauth1-tba.js';
@@ -100,9 +101,13 @@ export class NetSuiteClient {
     }
   }
 
-  /** Bodies for many ids at once; the client's concurrency cap keeps it within limits. Order kept. */
+  /**
+   * Bodies for many ids, `maxConcurrency` at a time, order kept. Handing a whole page to the
+   * HTTP client at once would park hundreds of requests (and their abort listeners) in its queue.
+   */
   getRecords(type: RecordPath, ids: readonly string[], signal?: AbortSignal): Promise<(Record<string, unknown> | null)[]> {
-    return Promise.all(ids.map((id) => this.getRecord(type, id, signal)));
+    const limit = pLimit(this.config.maxConcurrency);
+    return Promise.all(ids.map((id) => limit(() => this.getRecord(type, id, signal))));
   }
 
   /**

@@ -43,7 +43,8 @@ describe('NetSuite connector under faults', () => {
   });
 
   it('reports 503 and a refused connection as unavailable, and recovers when the service is back', async () => {
-    harness = await startHarness({ size: 10, retry: { retries: 1, minDelayMs: 10, maxDelayMs: 20 } });
+    // No retries here: a retried 503 would wait its Retry-After (1 s); retries are tested with 429.
+    harness = await startHarness({ size: 10, retry: { retries: 0 } });
     harness.sandbox.faults.down = 503;
     const down = await failure(harness.sync(vendorsStream, null));
     expect(down).toMatchObject({ kind: 'unavailable', status: 503, sourceCode: 'SERVICE_UNAVAILABLE' });

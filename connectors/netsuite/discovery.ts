@@ -1,4 +1,5 @@
 import { advanceOverlap, firstSeen, overlapStart, type OverlapCursor } from '../sdk/cursors.js';
+import { ConnectorError } from '../sdk/errors.js';
 import type { ReadContext, StreamPage } from '../sdk/types.js';
 import type { NetSuiteClient } from './client.js';
 import {
@@ -70,8 +71,19 @@ async function* readChanges(client: NetSuiteClient, spec: DiscoverySpec, start: 
     });
     if (rows.length > 0) yield { records, cursor: { ...cursor, changes } };
     if (!page.hasMore || rows.length === 0) return;
-    after = rows.at(-1)!;
+    after = progressed(after, rows.at(-1)!);
   }
+}
+
+/**
+ * The next keyset position, which must lie after the last one. It would not if NetSuite kept
+ * times finer than TO_CHAR shows (the same rows would come back forever): fail loudly instead.
+ */
+function progressed(previous: Position | null, next: Position): Position {
+  if (previous && (next.ts < previous.ts || (next.ts === previous.ts && BigInt(next.id) <= BigInt(previous.id)))) {
+    throw new ConnectorError('invalid_response', `SuiteQL keyset paging did not advance (from ${previous.ts}/${previous.id} to ${next.ts}/${next.id}); the account's datetimes may be finer than seconds`);
+  }
+  return next;
 }
 
 async function* readDeletes(client: NetSuiteClient, spec: DiscoverySpec, start: OverlapCursor, cursor: NetSuiteCursor, options: DiscoveryOptions, ctx: ReadContext): AsyncGenerator<StreamPage<Record<string, unknown>, NetSuiteCursor>> {
@@ -87,7 +99,7 @@ async function* readDeletes(client: NetSuiteClient, spec: DiscoverySpec, start: 
     for (const row of fresh) deletes = remember(deletes, row.id, row.ts, options.overlapSeconds, true);
     if (rows.length > 0) yield { records: [], deletedRemoteIds: fresh.map((row) => row.id), cursor: { ...cursor, deletes } };
     if (!page.hasMore || rows.length === 0) return;
-    after = rows.at(-1)!;
+    after = progressed(after, rows.at(-1)!);
   }
 }
 
