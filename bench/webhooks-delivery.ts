@@ -24,7 +24,7 @@ import { createLogger } from '../platform/logger.js';
 import { resolveBrokers } from '../platform/services.js';
 import { keyRing } from '../producers/master-keys.js';
 import { SubscriptionService } from '../sinks/webhooks/subscription-service.js';
-import { startWebhookSink } from '../sinks/webhooks/webhook-sink.js';
+import { startWebhookSink } from '../sinks/webhooks/delivery-worker.js';
 
 const EVENTS = Number(process.argv[2] ?? 500);
 const ENDPOINTS = Number(process.argv[3] ?? 100);
@@ -141,13 +141,21 @@ async function main(): Promise<void> {
       `  produced ${EVENTS} events in ${produced - started} ms`,
       `  healthy signed deliveries: ${delivered} / ${expected} in ${seconds.toFixed(2)} s → ${(delivered / seconds).toFixed(0)} deliveries/s`,
       `  verified by standardwebhooks on the raw body: ${current.verified}, failed verification: ${current.failed}`,
+      `  attempts by outcome: ${JSON.stringify(Object.fromEntries(sink.attemptCounts()))}`,
       `  hung endpoint on this worker: ${JSON.stringify(hung)}`,
     ].join('\n'),
   );
 
+  await sink.stop();
+  const errors = await clickhouse.client.query({
+    query: "SELECT error, count() AS attempts FROM webhook_deliveries WHERE outcome != 'succeeded' AND subscription_id != {hung:String} GROUP BY error ORDER BY attempts DESC LIMIT 5",
+    query_params: { hung: ids[HUNG_INDEX]! },
+    format: 'JSONEachRow',
+  });
+  const failures = (await errors.json()) as { error: string; attempts: string }[];
+  if (failures.length > 0) console.log(`  failed attempts to healthy endpoints: ${JSON.stringify(failures)}`);
   worker.postMessage({ type: 'close' });
   await producer.disconnect();
-  await sink.stop();
   await service.close();
   await worker.terminate();
   await clickhouse.close();

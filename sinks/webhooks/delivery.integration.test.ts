@@ -5,7 +5,7 @@ import { waitFor } from '../../test/support/wait-for.js';
 import type { DeliveryAttemptRow } from './delivery-log.js';
 import { startHarness, type Harness } from './test-harness.js';
 import { startReceiver, type Receiver } from './test-receiver.js';
-import type { WebhookSink } from './webhook-sink.js';
+import type { WebhookSink } from './delivery-worker.js';
 
 // A fast schedule keeps the test short; the default one is tested in retry-schedule.unit.test.ts.
 const FAST_SCHEDULE = [0, 300, 300, 300, 300, 300];

@@ -19,7 +19,7 @@ export {
 export { deliveryQuerySchema, type DeliveryQuery } from './delivery-queries.js';
 export type { DeliveryAttemptRow, AttemptOutcome, DeliveryTrigger } from './delivery-log.js';
 export { WebhookError, WEBHOOK_ERRORS, isWebhookError, type WebhookErrorCode } from './errors.js';
-export { startWebhookSink, type WebhookSink, type WebhookSinkOptions, type EndpointBacklog } from './webhook-sink.js';
+export { startWebhookSink, type WebhookSink, type WebhookSinkOptions, type EndpointBacklog } from './delivery-worker.js';
 export { webhookSinkSettings } from './webhook-config.js';
 export { registerWebhookMetrics } from './webhook-metrics.js';
 export { SubscriptionStore } from './subscription-store.js';

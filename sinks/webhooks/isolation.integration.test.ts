@@ -5,7 +5,7 @@ import { waitFor } from '../../test/support/wait-for.js';
 import { startHarness, type Harness } from './test-harness.js';
 import { startReceiver, type Receiver } from './test-receiver.js';
 import { registerWebhookMetrics } from './webhook-metrics.js';
-import type { WebhookSink } from './webhook-sink.js';
+import type { WebhookSink } from './delivery-worker.js';
 
 const EVENTS = 200;
 const BACKLOG = 100;

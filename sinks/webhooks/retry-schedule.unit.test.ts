@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyStatus, DEFAULT_RETRY_SCHEDULE_MS, parseRetryAfter, retryDelayMs } from './retry-schedule.js';
+import { classifyStatus, DEFAULT_RETRY_SCHEDULE_MS, honoursRetryAfter, parseRetryAfter, retryDelayMs } from './retry-schedule.js';
 
 describe('retry schedule', () => {
   it('spans more than 24 hours even when every delay is jittered down to its minimum', () => {
@@ -54,5 +54,12 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter('soon', now)).toBeUndefined();
     expect(parseRetryAfter('Tue, 31 Dec 2024 23:00:00 GMT', now)).toBe(0);
     expect(parseRetryAfter('999999', now)).toBe(24 * 3_600_000);
+  });
+});
+
+describe('honoursRetryAfter', () => {
+  it('applies to 429 and 503 only', () => {
+    expect([429, 503].map(honoursRetryAfter)).toEqual([true, true]);
+    expect([200, 410, 500, 502, undefined].map(honoursRetryAfter)).toEqual([false, false, false, false, false]);
   });
 });

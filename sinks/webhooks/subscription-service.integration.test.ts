@@ -6,7 +6,7 @@ import { isWebhookError, type WebhookErrorCode } from './errors.js';
 import type { Resolver } from './ssrf-guard.js';
 import { startHarness, type Harness } from './test-harness.js';
 import { startReceiver, type Receiver } from './test-receiver.js';
-import type { WebhookSink } from './webhook-sink.js';
+import type { WebhookSink } from './delivery-worker.js';
 
 const fakeDns: Resolver = async (hostname) => {
   const table: Record<string, string[]> = {

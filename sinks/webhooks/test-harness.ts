@@ -9,7 +9,7 @@ import { createLogger, type Logger } from '../../platform/logger.js';
 import { keyRing, type KeyRing } from '../../producers/master-keys.js';
 import { testKafka, uniqueName } from '../../test/support/kafka.js';
 import { SubscriptionService } from './subscription-service.js';
-import { startWebhookSink, type WebhookSink, type WebhookSinkOptions } from './webhook-sink.js';
+import { startWebhookSink, type WebhookSink, type WebhookSinkOptions } from './delivery-worker.js';
 import { webhookTopics } from './webhook-topics.js';
 
 /**
@@ -78,6 +78,11 @@ export async function startHarness(options: { serviceOverrides?: Partial<Constru
       for (const sink of sinks) await sink.stop();
       await producer?.disconnect();
       await service.close();
+      // The broker is shared by every test run: leave no topics behind.
+      const admin = kafka.admin();
+      await admin.connect();
+      await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => {});
+      await admin.disconnect();
     },
   };
 }

@@ -2,7 +2,7 @@ import { createKafka } from '../../platform/kafka.js';
 import { openClickHouse } from '../../platform/clickhouse.js';
 import { createLogger } from '../../platform/logger.js';
 import { keyRing } from '../../producers/master-keys.js';
-import { startWebhookSink } from './webhook-sink.js';
+import { startWebhookSink } from './delivery-worker.js';
 
 /**
  * A webhook sink in its own process, for the restart tests: they kill it with SIGKILL and start

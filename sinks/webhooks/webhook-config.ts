@@ -1,5 +1,5 @@
 import type { MillraceConfig } from '../../platform/config.js';
-import type { WebhookSinkOptions } from './webhook-sink.js';
+import type { WebhookSinkOptions } from './delivery-worker.js';
 
 /** The sink settings that come from the environment (platform/config.ts). */
 export function webhookSinkSettings(

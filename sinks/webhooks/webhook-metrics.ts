@@ -1,5 +1,5 @@
 import { Gauge, type Registry } from 'prom-client';
-import type { WebhookSink } from './webhook-sink.js';
+import type { WebhookSink } from './delivery-worker.js';
 
 /**
  * Prometheus gauges for a running sink, read when scraped: per-endpoint backlog (queued,
