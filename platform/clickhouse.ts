@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
-import { createChdbConnection } from 'chdb/connection';
+import { openThreadedChdbConnection } from './chdb-thread-connection.js';
 
 export type { ClickHouseClient } from '@clickhouse/client';
 
@@ -38,7 +38,7 @@ export interface ClickHouse {
 /**
  * The one way Millrace opens ClickHouse. Both kinds are driven through @clickhouse/client, so
  * every stage's SQL runs unchanged on a server and on chdb. The database is created if missing.
- * chdb runs queries on its own threads (queryAsync), so the event loop is not blocked.
+ * chdb runs on a worker thread (chdb-thread-connection.ts), so its calls never hold the event loop.
  */
 export async function openClickHouse(options: ClickHouseOptions): Promise<ClickHouse> {
   if (options.url) return openServer(options, options.url);
@@ -64,7 +64,7 @@ async function openEmbedded(options: ClickHouseOptions): Promise<ClickHouse> {
   fs.mkdirSync(dataDir, { recursive: true });
   let connection;
   try {
-    connection = createChdbConnection({ path: dataDir });
+    connection = await openThreadedChdbConnection(dataDir);
   } catch (error) {
     if (isLockError(error)) throw new EmbeddedClickHouseLockedError(dataDir);
     throw error;
@@ -73,7 +73,7 @@ async function openEmbedded(options: ClickHouseOptions): Promise<ClickHouse> {
     connection,
     database: options.database,
     clickhouse_settings: { date_time_output_format: 'iso', output_format_json_quote_64bit_integers: 1 },
-  } as Parameters<typeof createClient>[0]);
+  });
   await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${options.database}` });
   // The chdb connection ignores the client's `database` option; its session keeps USE instead.
   await client.command({ query: `USE ${options.database}` });
