@@ -132,14 +132,15 @@ export function runQuery(collection: OrderedCollection, query: Record<string, st
   if (select) result.select = select;
   if (wantCount) result.count = count;
   if (more) {
-    const params = new URLSearchParams();
+    // SAP writes the option names as they are (`$skiptoken=…`), only the values encoded.
+    const params: string[] = [];
     for (const [name, value] of Object.entries(query)) {
       if (value === undefined || name === '$skiptoken' || name === '$top') continue;
-      params.set(name, value);
+      params.push(`${name}=${encodeURIComponent(value)}`);
     }
-    if (top !== undefined) params.set('$top', String(top));
-    params.set('$skiptoken', encodeSkipToken(offset + records.length));
-    result.nextQuery = params.toString().replace(/\+/g, '%20');
+    if (top !== undefined) params.push(`$top=${top}`);
+    params.push(`$skiptoken=${encodeSkipToken(offset + records.length)}`);
+    result.nextQuery = params.join('&');
   }
   return result;
 }
