@@ -20,14 +20,18 @@ describe('a sink killed and restarted', () => {
   const children: ChildProcess[] = [];
   const receivers: Receiver[] = [];
 
+  const dataDirs: string[] = [];
+
   async function startSinkProcess(): Promise<ChildProcess> {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'millrace-webhooks-child-'));
+    dataDirs.push(dataDir);
     const child = spawn(process.execPath, ['--import', 'tsx', SINK_SCRIPT], {
       env: {
         ...process.env,
         KAFKA_BROKERS: testBrokers().join(','),
         SINK_TOPIC_PREFIX: harness.prefix,
         SINK_MASTER_KEY: harness.keyRing.current.key.toString('base64'),
-        SINK_CLICKHOUSE_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'millrace-webhooks-child-')),
+        SINK_CLICKHOUSE_DIR: dataDir,
         SINK_RETRY_SCHEDULE: JSON.stringify([0, RETRY_DELAY_MS, 1_000]),
         SINK_TIMEOUT_MS: '20000',
       },
@@ -80,6 +84,7 @@ describe('a sink killed and restarted', () => {
   afterAll(async () => {
     for (const receiver of receivers) await receiver.close();
     await harness?.stop();
+    for (const dataDir of dataDirs) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('resumes a pending retry on its schedule after SIGKILL, with the same webhook-id', async () => {

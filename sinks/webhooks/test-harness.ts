@@ -23,7 +23,11 @@ let sharedClickHouse: Promise<ClickHouse> | undefined;
 
 /** One embedded ClickHouse per test process (chdb allows one data directory per process). */
 export function testClickHouse(): Promise<ClickHouse> {
-  sharedClickHouse ??= openClickHouse({ database: 'webhooks_test', dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'millrace-webhooks-ch-')) });
+  if (!sharedClickHouse) {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'millrace-webhooks-ch-'));
+    process.once('exit', () => fs.rmSync(dataDir, { recursive: true, force: true }));
+    sharedClickHouse = openClickHouse({ database: 'webhooks_test', dataDir });
+  }
   return sharedClickHouse;
 }
 
