@@ -100,8 +100,25 @@ export async function ensureTopics(admin: Admin, specs: TopicSpec[], options: En
   try {
     await admin.createTopics({ topics: missing, waitForLeaders: true });
   } catch (error) {
+    const type = (error as { type?: string }).type;
     // Another worker may have created the same topic a moment ago.
-    if ((error as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw error;
+    if (type === 'TOPIC_ALREADY_EXISTS') return;
+    // A busy KRaft broker may not serve a topic's metadata right after creating it; kafkajs's
+    // wait for leaders gives up on that answer instead of waiting, so wait here.
+    if (type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw error;
+    await waitForTopicMetadata(admin, missing.map((topic) => topic.topic));
+  }
+}
+
+async function waitForTopicMetadata(admin: Admin, topics: string[], attempts = 40): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await admin.fetchTopicMetadata({ topics });
+      return;
+    } catch (error) {
+      if (attempt >= attempts || (error as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
   }
 }
 
