@@ -25,7 +25,14 @@ export class CompanyStore {
     const company = new SeededCompany(seed, index, counts);
     this.seed = company;
     this.vendors = new Table({ count: counts.vendors, generate: (i) => company.vendor(i), indexOf: (id) => seededIndexOf(id, 'vendor', index, counts.vendors), seededTimeMs: (i) => company.timeMs('vendor', i) });
-    this.items = new Table({ count: counts.items, generate: (i) => company.item(i), indexOf: (id) => seededIndexOf(id, 'item', index, counts.items), seededTimeMs: (i) => company.timeMs('item', i) });
+    this.items = new Table({
+      count: counts.items,
+      generate: (i) => company.item(i),
+      indexOf: (id) => seededIndexOf(id, 'item', index, counts.items),
+      seededTimeMs: (i) => company.timeMs('item', i),
+      // Seeded item i is numbered `<1896 + i>-S`.
+      lookup: { number: (number) => { const n = /^(\d+)-S$/.exec(number); const i = n ? Number(n[1]) - 1896 : -1; return i >= 0 && i < counts.items ? i : undefined; } },
+    });
     this.orders = new Table({ count: counts.orders, generate: (i) => company.order(i), indexOf: (id) => seededIndexOf(id, 'order', index, counts.orders), seededTimeMs: (i) => company.timeMs('order', i) });
     this.invoices = new Table({
       count: counts.closedOrders,

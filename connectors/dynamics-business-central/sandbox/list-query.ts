@@ -135,8 +135,9 @@ export function runListQuery<T extends Timestamped>(table: Table<T>, set: Entity
     }
   }
   if (query.orderby.length === 0 && !query.skiptoken) {
+    // A lookup answers in one page; a longer answer pages in the default order like any other query.
     const found = lookupCandidates(table, query.filter);
-    if (found) candidates = found;
+    if (found && found.length <= limit) candidates = found;
   }
 
   const rows: T[] = [];
@@ -158,6 +159,13 @@ export function runListQuery<T extends Timestamped>(table: Table<T>, set: Entity
 function lookupCandidates<T extends Timestamped>(table: Table<T>, filter: FilterNode | undefined): T[] | undefined {
   if (!filter) return undefined;
   if (filter.kind === 'and') return lookupCandidates(table, filter.left) ?? lookupCandidates(table, filter.right);
+  if (filter.kind === 'or') {
+    const left = lookupCandidates(table, filter.left);
+    const right = left && lookupCandidates(table, filter.right);
+    if (!left || !right) return undefined;
+    const ids = new Set(left.map((row) => row.id));
+    return [...left, ...right.filter((row) => !ids.has(row.id))];
+  }
   if (filter.kind === 'cmp' && filter.op === 'eq' && (filter.value.type === 'guid' || filter.value.type === 'string')) return table.lookup(filter.field, filter.value.value);
   return undefined;
 }
