@@ -118,6 +118,19 @@ describe('Business Central connector faults', () => {
     expect(failed).toBeInstanceOf(ConnectorError);
     expect((failed as ConnectorError).kind).toBe('invalid_response');
     expect(pages).toHaveLength(0);
+    // The next sync, from the same (uncommitted) position, gets everything.
+    const { records } = await harness.read(purchaseOrdersStream);
+    expect(new Set(records.map((record) => record.id)).size).toBe(12);
+  });
+
+  it('gives up on an answer slower than the timeout as unavailable', async () => {
+    harness = await startHarness({ size: 3, config: { timeoutMs: 1000 }, retry: { retries: 0 } });
+    await harness.read(vendorsStream);
+    harness.sandbox.faults.slowMs = 1500;
+    const error = await failure(harness.read(vendorsStream));
+    expect(error.kind).toBe('unavailable');
+    expect(error.message).toContain('1000 ms');
+    harness.sandbox.faults.slowMs = 0;
   });
 
   it('names a wrong environment or company as a configuration problem', async () => {
