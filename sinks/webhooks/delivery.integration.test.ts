@@ -232,7 +232,9 @@ async function startSelfSignedServer(): Promise<{ url: string; hits: () => numbe
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'millrace-tls-'));
   execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-days', '1', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { stdio: 'ignore' });
   let hits = 0;
-  const server = https.createServer({ key: fs.readFileSync(path.join(dir, 'key.pem')), cert: fs.readFileSync(path.join(dir, 'cert.pem')) }, (_req, res) => {
+  const [key, cert] = [fs.readFileSync(path.join(dir, 'key.pem')), fs.readFileSync(path.join(dir, 'cert.pem'))];
+  fs.rmSync(dir, { recursive: true, force: true });
+  const server = https.createServer({ key, cert }, (_req, res) => {
     hits += 1;
     res.writeHead(200).end();
   });

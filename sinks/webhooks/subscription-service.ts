@@ -2,17 +2,13 @@ import type { Kafka, Producer } from 'kafkajs';
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import type { ClickHouse } from '../../platform/clickhouse.js';
-import { createEvent } from '../../platform/events.js';
 import type { Logger } from '../../platform/logger.js';
 import type { KeyRing } from '../../producers/master-keys.js';
 import { ensureWebhookTables } from './ddl.js';
-import type { Delivery } from './delivery.js';
-import type { DeliveryAttemptRow, DeliveryMessageRow } from './delivery-log.js';
-import { deliveryQuerySchema, findDeliveryMessage, insertDeliveryMessages, queryDeliveries, type DeliveryQuery } from './delivery-queries.js';
+import type { DeliveryAttemptRow } from './delivery-log.js';
+import { deliveryQuerySchema, findDeliveryMessage, queryDeliveries, type DeliveryQuery } from './delivery-queries.js';
 import { WebhookError } from './errors.js';
-import { readEventsInRange } from './event-history.js';
-import { subscriptionMatches } from './matching.js';
-import { buildPayload } from './payload.js';
+import { RequestedDeliveries, type ReplayResult } from './requested-deliveries.js';
 import { RetryWriter } from './retry-writer.js';
 import { createSecretCipher, generateSigningSecret, type SecretCipher } from './secret-cipher.js';
 import { validateWebhookUrl, type Resolver } from './ssrf-guard.js';
@@ -29,6 +25,8 @@ import {
 } from './subscription-schema.js';
 import { SubscriptionStore } from './subscription-store.js';
 import { ensureWebhookTopics, webhookTopics } from './webhook-topics.js';
+
+export type { ReplayResult } from './requested-deliveries.js';
 
 /**
  * What the API mounts for webhook subscriptions: create/list/get/update/delete, secret rotation,
@@ -57,12 +55,6 @@ export interface SubscriptionServiceOptions {
   maxReplayEvents?: number;
 }
 
-export interface ReplayResult {
-  /** Events of the range read from the events topic (any type). */
-  scanned: number;
-  /** Deliveries queued for the endpoint (the events its filters match). */
-  queued: number;
-}
 
 export class SubscriptionService {
   private readonly store: SubscriptionStore;
@@ -71,6 +63,7 @@ export class SubscriptionService {
   private readonly topics: ReturnType<typeof webhookTopics>;
   private producer: Producer | undefined;
   private writer: RetryWriter | undefined;
+  private requestedDeliveries: RequestedDeliveries | undefined;
 
   constructor(private readonly options: SubscriptionServiceOptions) {
     this.topics = webhookTopics(options.topicPrefix);
@@ -93,6 +86,14 @@ export class SubscriptionService {
     this.producer = this.options.kafka.producer({ allowAutoTopicCreation: false });
     await this.producer.connect();
     this.writer = new RetryWriter(this.producer, this.topics.retries, this.options.logger);
+    this.requestedDeliveries = new RequestedDeliveries({
+      kafka: this.options.kafka,
+      eventsTopic: this.topics.events,
+      clickhouse: this.options.clickhouse,
+      writer: this.writer,
+      logger: this.options.logger,
+      maxReplayEvents: this.options.maxReplayEvents ?? 1_000_000,
+    });
   }
 
   async close(): Promise<void> {
@@ -203,104 +204,26 @@ export class SubscriptionService {
       throw new WebhookError('webhook_delivery_not_found', `No webhook delivery ${deliveryId} is in the delivery log (it may be older than the log's 90 days).`, { delivery_id: deliveryId });
     }
     this.requireEnabled(message.subscription_id);
-    const delivery: Delivery = {
-      delivery_id: uuidv7(),
-      subscription_id: message.subscription_id,
-      event_id: message.event_id,
-      event_type: message.event_type,
-      connection_id: message.connection_id,
-      body: message.body,
-      attempt: 1,
-      max_attempts: null,
-      trigger: 'manual',
-      retry_of: deliveryId,
-    };
-    await this.queue([delivery]);
-    return { delivery_id: delivery.delivery_id };
+    return { delivery_id: await this.requested().retry(message) };
   }
 
   /** Re-sends every event of [from, to] that the subscription's filters match, read from the events topic. */
   async replay(subscriptionId: string, input: z.input<typeof replayRangeSchema>): Promise<ReplayResult> {
     const range = parseInput(replayRangeSchema, input);
     const subscription = this.requireEnabled(subscriptionId);
-    const batch: Delivery[] = [];
-    let queued = 0;
-    const flush = async () => {
-      queued += batch.length;
-      await this.queue(batch.splice(0));
-    };
-    const { scanned } = await readEventsInRange(
-      this.options.kafka,
-      this.topics.events,
-      { fromMs: Date.parse(range.from), toMs: Date.parse(range.to) },
-      {
-        maxMessages: this.options.maxReplayEvents ?? 1_000_000,
-        logger: this.options.logger,
-        onEvent: async (event) => {
-          if (!subscriptionMatches(subscription, event, { history: true })) return;
-          batch.push({
-            delivery_id: uuidv7(),
-            subscription_id: subscription.id,
-            event_id: event.id,
-            event_type: event.type,
-            connection_id: event.connection_id,
-            body: buildPayload(event, subscription.include_record),
-            attempt: 1,
-            max_attempts: null,
-            trigger: 'replay',
-            retry_of: null,
-          });
-          if (batch.length >= 500) await flush();
-        },
-      },
-    );
-    await flush();
-    this.options.logger.info({ subscription_id: subscriptionId, scanned, queued, from: range.from, to: range.to }, 'webhook replay queued');
-    return { scanned, queued };
+    const result = await this.requested().replay(subscription, { fromMs: Date.parse(range.from), toMs: Date.parse(range.to) });
+    this.options.logger.info({ subscription_id: subscriptionId, ...result, from: range.from, to: range.to }, 'webhook replay queued');
+    return result;
   }
 
   /** Queues a `webhook.test` event to this endpoint (even a disabled one); one attempt, never retried. */
   async sendTestEvent(subscriptionId: string): Promise<{ event_id: string; delivery_id: string }> {
-    const subscription = this.require(subscriptionId);
-    const event = createEvent('webhook.test', null, { subscription_id: subscription.id, message: 'A test event from Millrace: this endpoint receives webhooks.' });
-    const delivery: Delivery = {
-      delivery_id: uuidv7(),
-      subscription_id: subscription.id,
-      event_id: event.id,
-      event_type: event.type,
-      connection_id: null,
-      body: buildPayload(event, false),
-      attempt: 1,
-      max_attempts: 1,
-      trigger: 'test',
-      retry_of: null,
-    };
-    await this.queue([delivery]);
-    return { event_id: event.id, delivery_id: delivery.delivery_id };
+    return this.requested().test(this.require(subscriptionId));
   }
 
-  /** Logs the bodies (so these deliveries can be retried too), then writes the retry records, due now. */
-  private async queue(deliveries: Delivery[]): Promise<void> {
-    if (deliveries.length === 0) return;
-    if (!this.writer) throw new Error('SubscriptionService.start() was not called');
-    const now = new Date().toISOString();
-    const rows: DeliveryMessageRow[] = deliveries.map((delivery) => ({
-      delivery_id: delivery.delivery_id,
-      event_id: delivery.event_id,
-      event_type: delivery.event_type,
-      subscription_id: delivery.subscription_id,
-      connection_id: delivery.connection_id,
-      trigger: delivery.trigger,
-      retry_of: delivery.retry_of ?? '',
-      body: delivery.body,
-      created_at: now,
-    }));
-    try {
-      await insertDeliveryMessages(this.options.clickhouse, rows, deliveries[0]!.delivery_id);
-      await Promise.all(deliveries.map((delivery) => this.writer!.writeRetry(delivery, Date.now(), null)));
-    } catch (error) {
-      throw new WebhookError('webhook_store_unavailable', `Queuing the deliveries failed: ${(error as Error).message}. Try again.`, undefined, { cause: error });
-    }
+  private requested(): RequestedDeliveries {
+    if (!this.requestedDeliveries) throw new Error('SubscriptionService.start() was not called');
+    return this.requestedDeliveries;
   }
 
   private async checkUrl(raw: string): Promise<string> {
