@@ -16,7 +16,7 @@ describe('Business Central error bodies', () => {
     [400, 'Application_FieldValidationException', 'PATCH', 'validation'],
     [404, 'Internal_RecordNotFound', 'GET', 'not_found'],
     [404, 'Internal_RecordNotFound', 'POST', 'validation'],
-    [404, 'BadRequest_NotFound', 'GET', 'config'],
+    [404, 'BadRequest_NotFound', 'GET', 'not_found'],
     [404, 'Internal_CompanyNotFound', 'GET', 'config'],
     [429, 'Application_TooManyRequests', 'GET', 'rate_limited'],
     [503, 'Internal_TenantUnavailable', 'GET', 'unavailable'],
@@ -24,6 +24,11 @@ describe('Business Central error bodies', () => {
     const error = bcErrorFrom(response(status, code, 'Something happened.', method));
     expect(error).toMatchObject({ kind, status, sourceCode: code });
     expect(error!.message).toContain(`[${code}]`);
+  });
+
+  it('tells a missing route (configuration) from a missing record', () => {
+    expect(bcErrorFrom(response(404, 'BadRequest_NotFound', "No HTTP resource was found that matches the request URI 'https://api.businesscentral.dynamics.com/v2.0/t/Sandbx/api/v2.0/companies'.", 'GET'))).toMatchObject({ kind: 'config' });
+    expect(bcErrorFrom(response(404, 'BadRequest_NotFound', "Resource not found for the segment 'purchaseOrdrs'.", 'GET'))).toMatchObject({ kind: 'config' });
   });
 
   it('keeps the service message and drops the correlation id from the explanation', () => {
