@@ -29,6 +29,8 @@ export function topicNames(prefix: string) {
     webhookRetries: `${prefix}webhook-retries`,
     transformerState: `${prefix}transformer-state`,
     apiKeys: `${prefix}api-keys`,
+    /** The API's Idempotency-Key claims and stored answers (writes retried safely). */
+    apiIdempotency: `${prefix}api-idempotency`,
   };
 }
 
@@ -45,5 +47,6 @@ export function controlTopics(prefix: string): TopicSpec[] {
     { name: names.webhookSubscriptions, compacted: true },
     { name: names.transformerState, compacted: true },
     { name: names.apiKeys, compacted: true, partitions: 1 },
+    { name: names.apiIdempotency, compacted: true, partitions: 1 },
   ];
 }
