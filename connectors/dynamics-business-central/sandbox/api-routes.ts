@@ -96,7 +96,7 @@ export async function handleApi(state: SandboxState, request: FastifyRequest<{ P
       return sendEntity('purchaseInvoices', invoice, 200, query.$expand);
     }
     case 'purchaseOrders':
-      return handleOrders(state, store, segments, method, body, ifMatch, query, reply, sendEntity, list);
+      return handleOrders(state, store, context, segments, method, body, ifMatch, query, reply, sendEntity, list);
     case 'purchaseOrderLines': {
       if (!set.key) {
         if (method !== 'GET') throw methodNotAllowed(method, set.name);
@@ -105,7 +105,7 @@ export async function handleApi(state: SandboxState, request: FastifyRequest<{ P
       }
       const owner = findLineOwner(store, set.key);
       if (!owner) throw recordNotFound(set.name, set.key);
-      return handleLine(state, store, owner.order, owner.line, method, body, ifMatch, reply, sendEntity);
+      return handleLine(store, owner.order, owner.line, method, body, ifMatch, reply, sendEntity);
     }
     default:
       throw notFound();
@@ -122,7 +122,7 @@ function recordNotFound(set: string, key: string): BcHttpError {
 
 type SendEntity = (set: EntitySetName, entity: object, status?: number, expand?: string) => FastifyReply;
 
-function handleOrders(state: SandboxState, store: CompanyStore, segments: Segment[], method: string, body: Record<string, unknown>, ifMatch: string | undefined,
+function handleOrders(state: SandboxState, store: CompanyStore, context: string, segments: Segment[], method: string, body: Record<string, unknown>, ifMatch: string | undefined,
   query: Record<string, string | undefined>, reply: FastifyReply, sendEntity: SendEntity, list: (set: EntitySetName, table: Table<OrderRow>) => unknown): unknown {
   const [, set, sub] = segments;
   if (!set!.key) {
@@ -151,16 +151,16 @@ function handleOrders(state: SandboxState, store: CompanyStore, segments: Segmen
   }
   if (sub.name !== 'purchaseOrderLines') throw new BcHttpError(404, 'BadRequest_NotFound', `Resource not found for the segment '${sub.name}'`);
   if (!sub.key) {
-    if (method === 'GET') return sendLines(reply, `${reply.request.protocol}://${reply.request.headers.host}/$metadata#purchaseOrderLines`, order.purchaseOrderLines, parseListQuery(query, 'purchaseOrderLines'));
+    if (method === 'GET') return sendLines(reply, `${context}/purchaseOrders(${order.id})/purchaseOrderLines`, order.purchaseOrderLines, parseListQuery(query, 'purchaseOrderLines'));
     if (method === 'POST') return sendEntity('purchaseOrderLines', addLine(store, order, body), 201);
     throw methodNotAllowed(method, 'purchaseOrderLines');
   }
   const line = order.purchaseOrderLines.find((candidate) => candidate.id === sub.key);
   if (!line) throw recordNotFound('purchaseOrderLines', sub.key);
-  return handleLine(state, store, order, line, method, body, ifMatch, reply, sendEntity);
+  return handleLine(store, order, line, method, body, ifMatch, reply, sendEntity);
 }
 
-function handleLine(_state: SandboxState, store: CompanyStore, order: OrderRow, line: BcPurchaseOrderLine, method: string, body: Record<string, unknown>,
+function handleLine(store: CompanyStore, order: OrderRow, line: BcPurchaseOrderLine, method: string, body: Record<string, unknown>,
   ifMatch: string | undefined, reply: FastifyReply, sendEntity: SendEntity): unknown {
   if (method === 'GET') return sendEntity('purchaseOrderLines', line);
   if (method === 'PATCH') return sendEntity('purchaseOrderLines', patchLine(store, order, line, ifMatch, body));
