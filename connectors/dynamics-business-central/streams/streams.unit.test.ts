@@ -147,6 +147,18 @@ describe('Business Central streams against the sandbox', () => {
     expect((await harness.read(itemsStream, next.cursor)).records).toHaveLength(0);
   });
 
+  it('maps every record of a larger seed to a valid unified record', async () => {
+    harness = await startHarness({ size: 120, config: { pageSize: 50 } });
+    for (const stream of [purchaseOrdersStream, vendorsStream, itemsStream] as const) {
+      const { records } = await harness.read(stream as never);
+      for (const record of records) {
+        const mapped = (stream.map as (raw: unknown, c: MapContext) => unknown)(record, ctx);
+        const result = mappedRecordSchema(stream.entity).safeParse(mapped);
+        expect(result.success, `${stream.name} ${(record as { id: string }).id}: ${result.success ? '' : JSON.stringify(result.error.issues.slice(0, 3))}`).toBe(true);
+      }
+    }
+  });
+
   it('covers every company of the environment when companyIds is empty', async () => {
     harness = await startHarness({ size: 3, companies: 2 });
     const { records } = await harness.read(vendorsStream);
