@@ -130,6 +130,10 @@ async function main(): Promise<void> {
     current = await stats();
   }
   const delivered = healthyTotal(current);
+  // The receivers count a request before its response reaches the sink: let the last attempts finish.
+  for (let waited = 0; (sink.attemptCounts().get('succeeded') ?? 0) < delivered && waited < 5_000; waited += 50) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
   const seconds = (current.lastAt - started) / 1000;
   const hung = sink.backlog().find((row) => row.subscription_id === ids[HUNG_INDEX]);
   const cpus = os.cpus();

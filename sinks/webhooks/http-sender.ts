@@ -1,4 +1,4 @@
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { parseRetryAfter, honoursRetryAfter } from './retry-schedule.js';
 import type { SignedHeaders } from './signing.js';
 
@@ -35,8 +35,10 @@ export async function postWebhook(
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), timeoutMs);
   try {
-    const response = await request(url, {
-      dispatcher,
+    const target = parsedTarget(url);
+    const response = await dispatcher.request({
+      origin: target.origin,
+      path: target.path,
       method: 'POST',
       headers: { 'content-type': 'application/json', 'user-agent': USER_AGENT, ...signed },
       body,
@@ -100,6 +102,20 @@ function describeError(error: unknown): { code: string; message: string } {
   const message = (coded ?? chain[0])?.message ?? String(error);
   if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/i.test(code)) return { code: 'tls_error', message: `${code}: ${message}` };
   return { code: 'connect_error', message: `${code}: ${message}` };
+}
+
+// Endpoint URLs parsed once: the same few hundred URLs are posted to thousands of times.
+const targets = new Map<string, { origin: string; path: string }>();
+
+function parsedTarget(url: string): { origin: string; path: string } {
+  let target = targets.get(url);
+  if (!target) {
+    if (targets.size >= 10_000) targets.clear();
+    const parsed = new URL(url);
+    target = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
+    targets.set(url, target);
+  }
+  return target;
 }
 
 function elapsed(started: number): number {

@@ -17,11 +17,16 @@ export interface MatchOptions {
   history?: boolean;
 }
 
-export function subscriptionMatches(subscription: StoredSubscription, event: MillraceEvent, options: MatchOptions = {}): boolean {
+export function subscriptionMatches(
+  subscription: StoredSubscription,
+  event: MillraceEvent,
+  options: MatchOptions = {},
+  eventMs: number = Date.parse(event.timestamp),
+): boolean {
   if (event.type === 'webhook.test') return false;
   if (!options.history) {
     if (!subscription.enabled) return false;
-    if (Date.parse(event.timestamp) < Date.parse(subscription.created_at)) return false;
+    if (eventMs < Date.parse(subscription.created_at)) return false;
   }
   if (!subscription.event_types.some((pattern) => eventTypeMatches(pattern, event.type))) return false;
   if (subscription.connection_ids) {
@@ -39,6 +44,7 @@ export function subscriptionMatches(subscription: StoredSubscription, event: Mil
 
 export function matchingSubscriptions(subscriptions: Iterable<StoredSubscription>, event: MillraceEvent): StoredSubscription[] {
   const matches: StoredSubscription[] = [];
-  for (const subscription of subscriptions) if (subscriptionMatches(subscription, event)) matches.push(subscription);
+  const eventMs = Date.parse(event.timestamp);
+  for (const subscription of subscriptions) if (subscriptionMatches(subscription, event, {}, eventMs)) matches.push(subscription);
   return matches;
 }
