@@ -15,7 +15,7 @@ const PO = '/sap/opu/odata/sap/API_PURCHASEORDER_PROCESS_SRV/A_PurchaseOrder';
 async function get(path: string, headers: Record<string, string> = {}) {
   const response = await fetch(`${sandbox!.url}${path}`, { headers: { authorization: basic, accept: 'application/json', ...headers } });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, text, json: () => JSON.parse(text) };
+  return { status: response.status, headers: response.headers, text, json: () => JSON.parse(text) as any };
 }
 
 const q = (options: Record<string, string>) => `?${new URLSearchParams(options).toString().replace(/\+/g, '%20')}`;
@@ -132,7 +132,8 @@ describe('OData reads', () => {
     const again = await startSapSandbox({ size: 3, seed: 1 });
     const other = await startSapSandbox({ size: 3, seed: 2 });
     try {
-      const read = async (running: RunningSapSandbox) => (await (await fetch(`${running.url}${PO}('4500000002')`, { headers: { authorization: basic, accept: 'application/json' } })).json()).d;
+      const read = async (running: RunningSapSandbox) =>
+        ((await (await fetch(`${running.url}${PO}('4500000002')`, { headers: { authorization: basic, accept: 'application/json' } })).json()) as any).d;
       const [a, b, c] = await Promise.all([read(again), read(again), read(other)]);
       expect(b).toEqual(a);
       expect(c.Supplier === a.Supplier && c.PaymentTerms === a.PaymentTerms && c.IncotermsClassification === a.IncotermsClassification).toBe(false);
@@ -166,7 +167,7 @@ describe('security and writes', () => {
       body: JSON.stringify({ PurchasingProcessingStatus: '05', CashDiscount1Percent: 2 }),
     });
     expect(readOnly.status).toBe(400);
-    const details = (await readOnly.json()).error.innererror.errordetails;
+    const details = ((await readOnly.json()) as any).error.innererror.errordetails;
     expect(details.map((detail: { code: string }) => detail.code)).toEqual(['/IWBEP/CM_MGW_RT/059', '/IWBEP/CM_MGW_RT/004']);
   });
 
@@ -178,7 +179,7 @@ describe('security and writes', () => {
         headers: { 'content-type': 'application/x-www-form-urlencoded', ...(auth ? { authorization: auth } : {}) },
         body,
       });
-      return { status: response.status, body: await response.json() };
+      return { status: response.status, body: (await response.json()) as any };
     };
     const client = `Basic ${Buffer.from(`${SANDBOX_CREDENTIALS.clientId}:${SANDBOX_CREDENTIALS.clientSecret}`).toString('base64')}`;
     const ok = await token('grant_type=client_credentials', client);

@@ -51,8 +51,12 @@ describe('purchase orders stream', () => {
     const changedItem = (second.records.find((record) => record.PurchaseOrder === po(11))!.to_PurchaseOrderItem as { results: ODataRecord[] }).results[1]!;
     expect(changedItem.OrderQuantity).toBe('99.000');
     expect(purchaseOrdersStream.map(second.records.find((record) => record.PurchaseOrder === po(17))!, testMapContext)).toMatchObject({ is_deleted: true, status: 'cancelled' });
+    // Nothing changed since: only the orders of the last millisecond read come again (the three
+    // changes above may share one millisecond).
     const third = await runSync(purchaseOrdersStream, harness.connect({ pageSize: 5 }), second.cursor);
-    expect(keys(third.records)).toEqual([po(17)]);
+    const last = second.records.map((record) => String(record.LastChangeDateTime)).sort().at(-1);
+    expect(keys(third.records).sort()).toEqual(keys(second.records.filter((record) => record.LastChangeDateTime === last)).sort());
+    expect(keys(third.records)).toContain(po(17));
   });
 
   it('misses nothing when orders change between the pages of a sync (page boundaries inside runs of equal change times)', async () => {
