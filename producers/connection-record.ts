@@ -27,6 +27,8 @@ export const connectionRecordSchema = z.object({
   created_at: z.string(),
   updated_at: z.string(),
   sync_requests: z.record(z.string(), syncRequest),
+  /** Field mappings and custom-field selection per entity (transformers/field-mapping-config.ts); the transformer applies them. */
+  mapping: z.record(z.string(), z.unknown()).nullable().optional(),
 });
 
 export type ConnectionRecord = z.infer<typeof connectionRecordSchema>;

@@ -4,7 +4,9 @@ import { connectorById } from '../connectors/registry.js';
 import type { ConnectorDefinition } from '../connectors/sdk/types.js';
 import { createEvent, eventKey, type EventType } from '../platform/events.js';
 import type { Logger } from '../platform/logger.js';
+import { captureTimestampMicros, rawHeaders, rawKey } from '../platform/raw-record.js';
 import { topicNames, type TopicNames } from '../platform/topics.js';
+import { ENTITY_PLURALS } from '../schemas/entities.js';
 import { cursorKey } from './capture-messages.js';
 import { splitConfig, validateConfig, validateSchedule, type ConnectionRecord } from './connection-record.js';
 import { publicConnection, syncRunsOf, type PublicConnection, type SyncRunsView } from './connection-public.js';
@@ -211,6 +213,66 @@ export class ConnectionService {
     } finally {
       if (client !== undefined) await connector.close?.(client).catch(() => {});
     }
+  }
+
+  /**
+   * Runs `fn` with a connector client of a stored connection (its credentials, token rotation
+   * saved like the runtime's own clients), then closes the client. For the API's writes and
+   * passthrough, which must reach the source through the connection's auth.
+   */
+  async withClient<T>(id: string, fn: (client: unknown, connector: ConnectorDefinition) => Promise<T>, scope: AccessScope = {}): Promise<T> {
+    const record = this.record(id, scope);
+    const connector = this.connector(record.system);
+    const config = this.store.open(record).config;
+    const client = await connector.connect({
+      connectionId: record.id,
+      config,
+      logger: this.options.logger.child({ connection_id: record.id, system: connector.id }),
+      saveCredentials: (patch) => this.store.saveRotated(connector, record, this.view.records.get(record.id), patch),
+    });
+    try {
+      return await fn(client, connector);
+    } finally {
+      await connector.close?.(client).catch(() => {});
+    }
+  }
+
+  /**
+   * Captures records the API has just written to the source into the raw topic (op upsert, no
+   * cursor, not part of a pass), so they reach the unified topics and ClickHouse within seconds
+   * instead of at the stream's next poll. That poll reads them again, which changes nothing
+   * downstream when the record is unchanged.
+   */
+  async captureRecords(id: string, stream: string, records: { remoteId: string; body: unknown }[], scope: AccessScope = {}): Promise<void> {
+    const record = this.record(id, scope);
+    const definition = this.connector(record.system).streams.find((candidate) => candidate.name === stream);
+    if (!definition) throw new RuntimeError('stream_unknown', `${record.system} has no stream ${stream}.`);
+    const syncRunId = `write-${uuidv7()}`;
+    await this.events!.send({
+      topic: this.topics.raw(ENTITY_PLURALS[definition.entity]),
+      acks: -1,
+      messages: records.map(({ remoteId, body }) => ({
+        key: rawKey(record.id, remoteId),
+        value: JSON.stringify(body),
+        headers: rawHeaders({ connectionId: record.id, sourceSystem: record.system, entity: definition.entity, stream, op: 'upsert', syncRunId, capturedAtMicros: captureTimestampMicros() }),
+      })),
+    });
+  }
+
+  /** The connection's field mappings and custom-field selection (null: none). */
+  mapping(id: string, scope: AccessScope = {}): Record<string, unknown> | null {
+    return this.record(id, scope).mapping ?? null;
+  }
+
+  /**
+   * Replaces the field mappings (validated by the caller against the transformer's schema).
+   * Not a new revision: the source client does not change. Applies to records transformed from
+   * now on; a full resync applies it to every record.
+   */
+  async updateMapping(id: string, mapping: Record<string, unknown> | null, scope: AccessScope = {}): Promise<void> {
+    const record = this.record(id, scope);
+    await this.write({ ...record, mapping, updated_at: new Date().toISOString() });
+    await this.announce('connection.updated', id, { changed: ['mapping'] });
   }
 
   /** Re-seals every connection still sealed under a previous master key; returns how many. */
