@@ -1,6 +1,7 @@
 import net from 'node:net';
 import { Kafka, logLevel as kafkaLogLevel, type Admin, type ITopicConfig, type LogEntry } from 'kafkajs';
 import type { Logger } from './logger.js';
+import { installReadCommittedFix } from './kafkajs-read-committed.js';
 import type { TopicSpec } from './topics.js';
 
 // kafkajs warns on every producer about a partitioner change from v1; Millrace has no v1 data.
@@ -21,8 +22,12 @@ export interface KafkaClientOptions {
   connectionTimeoutMs?: number;
 }
 
-/** One kafkajs client whose logs go through pino, at warn and above unless LOG_LEVEL is debug. */
+/**
+ * One kafkajs client whose logs go through pino, at warn and above unless LOG_LEVEL is debug.
+ * Its read_committed consumers never see aborted records (kafkajs-read-committed.ts).
+ */
 export function createKafka(options: KafkaClientOptions): Kafka {
+  installReadCommittedFix();
   const log = options.logger.child({ component: 'kafkajs' });
   return new Kafka({
     clientId: options.clientId,
