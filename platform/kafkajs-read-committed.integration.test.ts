@@ -56,7 +56,7 @@ describe('read_committed consumers', () => {
       position = BigInt(event.payload.lastOffset) + 1n;
     });
     await consumer.run({ eachMessage: async ({ message }) => void seen.push(String(message.value)) });
-    const [{ high }] = await admin.fetchTopicOffsets(topic) as [{ high: string }];
+    const high = (await admin.fetchTopicOffsets(topic))[0]!.high;
     await waitFor(() => position >= BigInt(high), { description: 'the reader at the end of the partition' });
     expect(seen).toEqual(['c1 committed']);
   });
