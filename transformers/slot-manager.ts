@@ -150,15 +150,25 @@ export class SlotManager {
 
 /** Waits for a slot's preparation, heartbeating so a long state load does not cost the group membership. */
 export async function awaitSlot(slot: Slot, heartbeat: () => Promise<void>, intervalMs: number): Promise<StateTable> {
-  let settled = false;
-  const ready = slot.ready.finally(() => {
-    settled = true;
-  });
-  while (!settled) {
-    await Promise.race([ready.catch(() => {}), new Promise((resolve) => setTimeout(resolve, intervalMs))]);
-    if (!settled) await heartbeat();
+  let outcome: { error: unknown } | null | undefined;
+  slot.ready.then(
+    () => (outcome = null),
+    (error: unknown) => (outcome = { error }),
+  );
+  while (outcome === undefined) {
+    await Promise.race([slot.ready.catch(() => {}), new Promise((resolve) => setTimeout(resolve, intervalMs))]);
+    // A rebalance makes heartbeat() throw: the batch ends, the preparation goes on for the next one.
+    if (outcome === undefined) await heartbeat();
   }
-  await ready;
+  if (outcome) throw new SlotPreparationError(slot, outcome.error);
   if (!slot.table) throw new TransformerError('slot_revoked', `${slot.id} was released while it was being prepared`);
   return slot.table;
+}
+
+/** The preparation itself failed (fencing, offsets or the state load): the slot must be prepared again. */
+export class SlotPreparationError extends Error {
+  constructor(slot: Slot, readonly error: unknown) {
+    super(`could not take ${slot.id} over: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+    this.name = 'SlotPreparationError';
+  }
 }

@@ -35,7 +35,7 @@ export async function ensureTransformerTopics(admin: Admin, options: Transformer
     partitions: options.partitions,
     replicationFactor: options.replicationFactor,
   });
-  const metadata = await admin.fetchTopicMetadata({ topics: [...raw.keys(), names.transformerState] });
+  const metadata = await topicMetadata(admin, [...raw.keys(), names.transformerState]);
   const counts = new Map(metadata.topics.map((topic) => [topic.name, topic.partitions.length]));
   const stateCount = counts.get(names.transformerState)!;
   const mismatched = [...raw.keys()].filter((name) => counts.get(name) !== stateCount);
@@ -54,4 +54,16 @@ export async function ensureTransformerTopics(admin: Admin, options: Transformer
     connections: names.connections,
     partitions: stateCount,
   };
+}
+
+/** fetchTopicMetadata, retried while freshly created topics propagate (UNKNOWN_TOPIC_OR_PARTITION). */
+async function topicMetadata(admin: Admin, topics: string[], attempts = 20): ReturnType<Admin['fetchTopicMetadata']> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await admin.fetchTopicMetadata({ topics });
+    } catch (error) {
+      if (attempt >= attempts || (error as { retriable?: boolean }).retriable === false) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
 }

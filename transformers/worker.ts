@@ -8,7 +8,7 @@ import { processChunk, type ChunkEnvironment } from './chunk-processor.js';
 import { ConnectionMappings } from './connection-mappings.js';
 import { DeadLetterAlerts } from './dead-letter-alerts.js';
 import { TransformerError } from './errors.js';
-import { awaitSlot, SlotManager, type Slot } from './slot-manager.js';
+import { awaitSlot, SlotManager, SlotPreparationError, type Slot } from './slot-manager.js';
 import { TransformerMetrics } from './transformer-metrics.js';
 import { ensureTransformerTopics, type TransformerTopics } from './transformer-topics.js';
 
@@ -140,7 +140,7 @@ export class TransformerWorker {
     try {
       table = await awaitSlot(slot, heartbeat, Math.max(500, (this.options.group?.heartbeatIntervalMs ?? 3_000) / 2));
     } catch (error) {
-      await slots.invalidate(slot, `preparation failed: ${(error as Error).message}`);
+      if (error instanceof SlotPreparationError) await slots.invalidate(slot, error.message);
       throw error;
     }
     const fresh = slot.nextOffset === null ? batch.messages : batch.messages.filter((message) => BigInt(message.offset) >= slot.nextOffset!);
