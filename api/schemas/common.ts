@@ -35,5 +35,3 @@ export function queryFlag(description: string) {
 export const connectionIdParams = z.strictObject({ id: z.string().min(1).max(200).describe('The connection id.') });
 
 export const uuidParams = z.strictObject({ id: z.uuid('must be a Millrace record id (a UUID)').describe('The Millrace record id.') });
-
-export const emptyBody = z.strictObject({}).optional();

@@ -9,11 +9,13 @@ import type { ConnectorDefinition } from '../../connectors/sdk/types.js';
 import { openClickHouse, type ClickHouse } from '../../platform/clickhouse.js';
 import { createLogger, type Logger } from '../../platform/logger.js';
 import { ConnectionService } from '../../producers/connection-service.js';
-import { keyRing } from '../../producers/master-keys.js';
+import { keyRing, type KeyRing } from '../../producers/master-keys.js';
+import { ProducerWorker } from '../../producers/worker.js';
 import { ENTITY_NAMES } from '../../schemas/entities.js';
 import { clickhouseTableDdl } from '../../schemas/index.js';
 import { SubscriptionService } from '../../sinks/webhooks/index.js';
 import { testKafka, uniqueName } from '../../test/support/kafka.js';
+import { FAST_GROUP, FAST_SETTINGS } from '../../test/test-connector/fast-settings.js';
 import { ApiKeyStore } from '../auth/api-key-store.js';
 import { buildApi } from '../build-api.js';
 import type { ApiSettings, ZodApp } from '../context.js';
@@ -34,7 +36,10 @@ export interface ApiHarness {
   subscriptions: SubscriptionService;
   apiKeys: ApiKeyStore;
   app: ZodApp;
+  ring: KeyRing;
   keys: { admin: string; write: string; read: string; otherAdmin: string };
+  /** A producer worker on the harness's topics (stopped by close()), for tests that need syncs to run. */
+  startWorker(): Promise<ProducerWorker>;
   call(method: string, route: string, options?: CallOptions): Promise<CallResult>;
   close(): Promise<void>;
 }
@@ -88,6 +93,14 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
     otherAdmin: (await apiKeys.create({ name: 'globex admin', owner: 'globex', scope: 'admin' })).key,
   };
 
+  const workers: ProducerWorker[] = [];
+  async function startWorker(): Promise<ProducerWorker> {
+    const worker = new ProducerWorker({ kafka, prefix, partitions: 3, replicationFactor: 1, keyRing: ring, logger, workerId: `w${workers.length}`, connectorLookup, settings: FAST_SETTINGS, group: FAST_GROUP });
+    await worker.start();
+    workers.push(worker);
+    return worker;
+  }
+
   async function call(method: string, route: string, callOptions: CallOptions = {}): Promise<CallResult> {
     const key = callOptions.key === undefined ? keys.admin : callOptions.key;
     const headers: Record<string, string> = { ...(key ? { authorization: `Bearer ${key}` } : {}), ...callOptions.headers };
@@ -116,10 +129,13 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
     subscriptions,
     apiKeys,
     app,
+    ring,
     keys,
+    startWorker,
     call,
     async close() {
       await app.close();
+      await Promise.allSettled(workers.map((worker) => worker.stop()));
       await Promise.allSettled([connections.stop(), subscriptions.close(), apiKeys.stop(), idempotency.stop()]);
       await clickhouse.close();
       fs.rmSync(dataDir, { recursive: true, force: true });

@@ -8,7 +8,8 @@ import { connectionView, ownedConnection } from './connection-views.js';
 
 const syncBody = z
   .strictObject({ stream: z.string().min(1).optional().describe('One stream; default: every stream of the connection.') })
-  .optional();
+  .nullish()
+  .describe('Optional: without a body, every stream syncs.');
 
 const resyncBody = z
   .strictObject({

@@ -71,7 +71,7 @@ export function registerSubscriptionRoutes(app: ZodApp, ctx: ApiContext): void {
         tags,
         summary: 'Rotate the signing secret',
         params: idParams,
-        body: z.strictObject({ grace_seconds: z.number().int().min(0).max(7 * 24 * 3600).optional().describe('How long the old secret keeps signing beside the new one; default 86400.') }).optional(),
+        body: z.strictObject({ grace_seconds: z.number().int().min(0).max(7 * 24 * 3600).optional().describe('How long the old secret keeps signing beside the new one; default 86400.') }).nullish(),
         response: { 200: z.object({ secret: z.string(), previous_expires_at: z.string().nullable() }), ...errorResponses(404) },
       },
     },
