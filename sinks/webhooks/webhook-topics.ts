@@ -33,7 +33,19 @@ export async function ensureWebhookTopics(admin: Admin, prefix: string, options:
       ],
     });
   } catch (error) {
+    const type = (error as { type?: string }).type;
     // Another worker may have created it a moment ago.
-    if ((error as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw error;
+    if (type === 'TOPIC_ALREADY_EXISTS') return;
+    // A busy broker may not serve a topic's metadata right after creating it (as in ensureTopics).
+    if (type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw error;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await admin.fetchTopicMetadata({ topics: [topics.retries] });
+        return;
+      } catch (retry) {
+        if (attempt >= 40 || (retry as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw retry;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    }
   }
 }
