@@ -81,7 +81,9 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
   const subscriptions = new SubscriptionService({ kafka, topicPrefix: prefix, clickhouse, keyRing: ring, logger, allowlist: ['127.0.0.1', 'localhost'], partitions: 3, replicationFactor: 1 });
   const apiKeys = new ApiKeyStore({ kafka, prefix, logger });
   const idempotency = new IdempotencyStore({ kafka, prefix, logger });
-  await Promise.all([connections.start(), subscriptions.start(), apiKeys.start(), idempotency.start()]);
+  // One after the other: creating many topics at once is what makes a busy broker answer
+  // UNKNOWN_TOPIC_OR_PARTITION for a topic it has just created.
+  for (const service of [connections, subscriptions, apiKeys, idempotency]) await service.start();
 
   const app = await buildApi({ logger, connections, subscriptions, clickhouse, apiKeys, idempotency, connectorLookup, connectorList: list, topicPrefix: prefix, ...(options.settings ? { settings: options.settings } : {}) });
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
