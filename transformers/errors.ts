@@ -1,15 +1,20 @@
 /**
  * The transformer's error catalogue. Per-record problems never throw: they become dead letters
- * (dead-letter.ts). These errors stop a batch or the worker, and the batch is retried from the
- * last committed offset once the cause is fixed.
+ * (dead-letter.ts). These errors stop a batch; kafkajs retries a `retriable` one from the last
+ * committed offset (and restarts the consumer after repeated failures); a non-retriable one stops
+ * the worker with the message saying what to fix.
  */
 export const TRANSFORMER_ERRORS = {
   /** transformer-state and the raw topics must have the same partition count (co-partitioning). */
   state_partitions_mismatch: { retriable: false },
   /** The state partitions could not be read up to their end in time. */
   state_load_timeout: { retriable: true },
-  /** A newer owner of the input partition took its transactional id over. */
-  producer_fenced: { retriable: false },
+  /**
+   * Another producer took the input partition's transactional id over. The partition is prepared
+   * again (which fences that producer in turn); if a newer group member owns it, the group's
+   * rebalance takes it from this worker.
+   */
+  producer_fenced: { retriable: true },
   /** A transaction failed (broker error, timeout); the chunk is retried after the slot is reloaded. */
   transaction_failed: { retriable: true },
   /** The schema registry refused or could not register the entity's schema. */

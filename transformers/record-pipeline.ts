@@ -1,11 +1,12 @@
 import type { IHeaders } from 'kafkajs';
 import type { ConnectorDefinition, MapContext, StreamDefinition } from '../connectors/sdk/types.js';
 import { parseRawHeaders, type RawRecordMeta } from '../platform/raw-record.js';
-import { recordId, TRANSFORMER_FIELDS, unifiedRecordSchema, validationIssues, type EntityName } from '../schemas/index.js';
+import { TRANSFORMER_FIELDS, unifiedRecordSchema, validationIssues, type EntityName } from '../schemas/index.js';
 import { applyFieldMappings } from './apply-field-mappings.js';
 import { deadLetterFor, type DeadLetter } from './dead-letter.js';
 import type { EntityMapping } from './field-mapping-config.js';
 import { fieldHashes } from './field-hash.js';
+import { cachedRecordId } from './record-ids.js';
 
 /**
  * One raw record → what it means for the unified topic: a validated unified image, a delete, the
@@ -93,7 +94,7 @@ export function transformRecord(message: RawMessage, ctx: PipelineContext): Outc
   const applied = applyFieldMappings(ctx.entity, mapped as Record<string, unknown>, raw, mapping);
   const parsed = unifiedRecordSchema(ctx.entity).safeParse({
     ...applied.record,
-    id: recordId(meta.connectionId, ctx.entity, remoteId),
+    id: cachedRecordId(meta.connectionId, ctx.entity, remoteId),
     connection_id: meta.connectionId,
     source_system: meta.sourceSystem,
     remote_data: text,
@@ -116,7 +117,7 @@ function mapWith(stream: StreamDefinition<unknown, unknown, unknown>, raw: unkno
   const context: MapContext = {
     connectionId: meta.connectionId,
     sourceSystem: meta.sourceSystem,
-    idFor: (entity, remoteId) => recordId(meta.connectionId, entity, remoteId),
+    idFor: (entity, remoteId) => cachedRecordId(meta.connectionId, entity, remoteId),
   };
   return stream.map(raw, context);
 }

@@ -3,7 +3,10 @@ import type { MillraceEvent, RecordEventData } from '../platform/events.js';
 import { waitFor } from '../test/support/wait-for.js';
 import type { DeadLetterAlertData } from './dead-letter-alerts.js';
 import { DLQ_HEADERS } from './dead-letter.js';
+import { SlotTransactor } from './slot-transactor.js';
+import { SwitchableProxy } from './testing/switchable-proxy.js';
 import { TransformerHarness } from './testing/transformer-harness.js';
+import { testRegistryUrl } from '../test/support/registry.js';
 
 const C = 'conn-worker';
 const vendor = (id: string, name = `Vendor ${id}`, extra: Record<string, unknown> = {}) => ({ VendorId: id, Name: name, Currency: 'EUR', Created: '/Date(1714557605000)/', ...extra });
@@ -164,5 +167,74 @@ describe('transformer worker', () => {
     const { record } = await harness.codec.decode(message!.value!);
     expect(record).toMatchObject({ website: 'https://rhein.example', notes: 'Audited', custom_fields: { YY1_Keep_A: 'a', web_host: 'https://rhein.example' } });
     expect((record as { custom_fields: object }).custom_fields).not.toHaveProperty('YY1_Drop');
+  });
+
+  it('hands partitions over between workers without losing or doubling a record', async () => {
+    harness = new TransformerHarness();
+    await harness.start();
+    const first = await harness.startWorker();
+    await harness.startTail();
+    const write = (from: number, count: number) => harness.writer.upserts(vendors, Array.from({ length: count }, (_, i) => ({ remoteId: `V-${from + i}`, body: vendor(`V-${from + i}`) })));
+    await write(0, 300);
+    await harness.startWorker({ workerId: 'second' });
+    await write(300, 300);
+    await first.stop();
+    await write(600, 300);
+    await waitFor(() => harness.caughtUp(), { description: 'every record transformed after two hand-overs' });
+    await harness.tail!.caughtUp();
+    const keys = harness.messages(harness.topics.unified('vendors')).map((message) => message.key);
+    expect(keys).toHaveLength(900);
+    expect(new Set(keys).size).toBe(900);
+    expect(recordEvents().filter((event) => event.type === 'record.created')).toHaveLength(900);
+  });
+
+  it('re-prepares a partition whose producer was fenced, from what Kafka holds, and goes on exactly once', async () => {
+    harness = new TransformerHarness();
+    await harness.start();
+    const worker = await harness.startWorker();
+    await harness.startTail();
+    await harness.writer.upserts(vendors, Array.from({ length: 60 }, (_, i) => ({ remoteId: `V-${i}`, body: vendor(`V-${i}`) })));
+    await waitFor(() => harness.caughtUp(), { description: 'first records transformed' });
+    // Another owner takes every vendor partition's transactional id and leaves a transaction open.
+    const intruders = [0, 1, 2].map((partition) => new SlotTransactor(harness.kafka, `${harness.prefix}transformer-${harness.topics.raw('vendors')}-${partition}`));
+    for (const intruder of intruders) await intruder.fence();
+    const stray = harness.kafka.producer({ transactionalId: `${harness.prefix}transformer-${harness.topics.raw('vendors')}-0`, idempotent: true, maxInFlightRequests: 1 });
+    await stray.connect();
+    const open = await stray.transaction();
+    await open.send({ topic: harness.topics.unified('vendors'), messages: [{ key: `${C}:STRAY`, value: 'never committed' }] });
+    // The worker's next commits are refused; it prepares the partitions again, which aborts the stray transaction.
+    await harness.writer.upserts(vendors, Array.from({ length: 60 }, (_, i) => ({ remoteId: `V-${i}`, body: vendor(`V-${i}`, i < 5 ? 'Changed' : undefined) })));
+    await harness.writer.upserts(vendors, Array.from({ length: 30 }, (_, i) => ({ remoteId: `V-${100 + i}`, body: vendor(`V-${100 + i}`) })));
+    await waitFor(() => harness.caughtUp(), { description: 'records after the fencing transformed', timeoutMs: 60_000 });
+    await harness.tail!.caughtUp();
+    await stray.disconnect().catch(() => {});
+    for (const intruder of intruders) await intruder.close();
+    const keys = harness.messages(harness.topics.unified('vendors')).map((message) => message.key);
+    expect(keys).not.toContain(`${C}:STRAY`);
+    expect(keys).toHaveLength(60 + 5 + 30);
+    expect(recordEvents().filter((event) => event.type === 'record.updated').map((event) => event.data.remote_id).sort()).toEqual(['V-0', 'V-1', 'V-2', 'V-3', 'V-4']);
+    expect(worker.metrics.snapshot()[C]).toMatchObject({ unchanged: 55 });
+  });
+
+  it('holds records back while the schema registry is down, dead-letters none of them, and delivers them once it is back', async () => {
+    harness = new TransformerHarness();
+    await harness.start();
+    const proxy = new SwitchableProxy(testRegistryUrl());
+    await proxy.start();
+    try {
+      proxy.up = false;
+      await harness.startWorker({ registryUrl: proxy.url });
+      await harness.startTail();
+      await harness.writer.upserts(vendors, Array.from({ length: 20 }, (_, i) => ({ remoteId: `V-${i}`, body: vendor(`V-${i}`) })));
+      await waitFor(() => proxy.refused >= 2, { description: 'the transformer asking the unavailable registry again' });
+      expect(await harness.caughtUp()).toBe(false);
+      proxy.up = true;
+      await waitFor(() => harness.caughtUp(), { description: 'records delivered after the registry came back', timeoutMs: 90_000 });
+      await harness.tail!.caughtUp();
+      expect(harness.messages(harness.topics.unified('vendors'))).toHaveLength(20);
+      expect(harness.messages(harness.topics.deadLetters)).toHaveLength(0);
+    } finally {
+      await proxy.stop();
+    }
   });
 });
