@@ -49,13 +49,13 @@ export function checkAst(explain: string, check: AstCheck): void {
     if (check.existing.has(table) && !check.allowed.has(table)) throw refused(`The query reads ${name}, which is not open to SQL.`, { allowed_tables: allowedList });
   };
   lines.forEach((line, index) => {
-    if (line.text === 'Set') throw refused('The query holds a SETTINGS clause; settings are fixed by the server (limits, read-only).');
+    if (/^Set( |$)/.test(line.text)) throw refused('The query holds a SETTINGS clause; settings are fixed by the server (limits, read-only).');
     const table = /^TableIdentifier (.+?)(?: \(alias .*\))?$/.exec(line.text);
     if (table) checkTable(table[1]!);
     const fn = /^Function (\S+)/.exec(line.text);
     if (!fn) return;
     const parent = lines.slice(0, index).reverse().find((candidate) => candidate.depth < line.depth);
-    if (parent?.text === 'TableExpression') throw refused(`The query uses the table function ${fn[1]}(); query the tables directly.`, { allowed_tables: allowedList });
+    if (parent?.text.startsWith('TableExpression')) throw refused(`The query uses the table function ${fn[1]}(); query the tables directly.`, { allowed_tables: allowedList });
     if (DENIED_FUNCTIONS.test(fn[1]!)) throw refused(`The function ${fn[1]}() is not available in SQL queries.`);
     if (IN_FUNCTIONS.test(fn[1]!)) checkInOperand(lines, index, checkTable);
   });
