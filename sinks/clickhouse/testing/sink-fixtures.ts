@@ -68,20 +68,29 @@ export async function countRows(clickhouse: ClickHouse, table: string, where = '
 
 /**
  * Commits an offset with metadata for a consumer group that has no running member, the way a
- * sink does before an insert: used to put a group in the state a crash leaves it in.
+ * sink does before an insert: used to put a group in the state a crash leaves it in. The commit
+ * is made from inside eachBatch because kafkajs silently skips commits of a consumer that is not
+ * running yet (as it is while GROUP_JOIN is emitted). The partition must hold a message.
  */
 export async function commitForGroup(kafka: Kafka, groupId: string, topic: string, partition: number, offset: bigint, metadata: string | null): Promise<void> {
   const consumer = kafka.consumer({ groupId, sessionTimeout: 6_000, heartbeatInterval: 1_000, maxWaitTimeInMs: 100 });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
+  // Read from the start whatever the group committed, so that eachBatch has a message to run on.
+  consumer.on(consumer.events.GROUP_JOIN, () => consumer.seek({ topic, partition, offset: '0' }));
   await new Promise<void>((resolve, reject) => {
     let done = false;
-    consumer.on(consumer.events.GROUP_JOIN, () => {
-      if (done) return;
-      done = true;
-      consumer.commitOffsets([{ topic, partition, offset: offset.toString(), metadata }]).then(resolve, reject);
-    });
-    consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: async () => {} }).catch(reject);
+    consumer
+      .run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        eachBatch: async () => {
+          if (done) return;
+          done = true;
+          await consumer.commitOffsets([{ topic, partition, offset: offset.toString(), metadata }]).then(resolve, reject);
+        },
+      })
+      .catch(reject);
   });
   await consumer.disconnect();
 }
