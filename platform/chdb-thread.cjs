@@ -84,7 +84,7 @@ function describeError(error) {
   const chain = [];
   let current = error;
   while (current instanceof Error && chain.length < 5) {
-    chain.push(current.message);
+    if (chain[chain.length - 1] !== current.message) chain.push(current.message);
     current = current.cause;
   }
   return {
