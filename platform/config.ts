@@ -66,6 +66,8 @@ export const configSchema = z.object({
   /** Consecutive `unavailable` sync failures after which a connection is reported offline. */
   MILLRACE_OFFLINE_AFTER_FAILURES: z.coerce.number().int().min(1).max(100).default(3),
   MILLRACE_DEMO: booleanFlag.default(true),
+  /** First of the ports the demo's source sandboxes listen on (SAP, NetSuite, Business Central: this and the next two); 0 picks free ports. */
+  MILLRACE_DEMO_PORT: z.coerce.number().int().min(0).max(65533).default(18180),
 
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
