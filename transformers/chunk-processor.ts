@@ -52,9 +52,8 @@ export interface ChunkEnvironment {
   now?: () => Date;
 }
 
+/** Headers of unified messages: what a sink needs before decoding (kafkajs pays per header). */
 export const UNIFIED_HEADERS = {
-  connectionId: 'millrace-connection-id',
-  sourceSystem: 'millrace-source-system',
   /** `upsert`: a full image; `delete`: a delete image carrying the identity and the deletion only. */
   op: 'millrace-op',
   version: 'millrace-version',
@@ -117,8 +116,10 @@ class ChunkRun {
   private async upsert(message: KafkaMessage, key: string, meta: RawRecordMeta, record: Record<string, unknown>, hashes: Int32Array): Promise<void> {
     const before = this.previous(key);
     const version = Number(meta.capturedAtMicros);
-    if (before && version <= before.version && !sameHashes(before.hashes, hashes)) {
+    if (before && version < before.version && !sameHashes(before.hashes, hashes)) {
       // An older capture than the image already written (a replayed raw topic): never go back.
+      // The same version with other content is a re-transformation (a fixed mapper, a new field
+      // mapping) and goes out as the record's current image.
       this.count(meta.connectionId, 'stale');
       if (meta.passId) this.touchPass(key, meta);
       return;
@@ -203,8 +204,6 @@ class ChunkRun {
       key,
       value,
       headers: {
-        [UNIFIED_HEADERS.connectionId]: meta.connectionId,
-        [UNIFIED_HEADERS.sourceSystem]: meta.sourceSystem,
         [UNIFIED_HEADERS.op]: op,
         [UNIFIED_HEADERS.version]: String(record.version),
       },
