@@ -151,5 +151,5 @@ describe('transformer crash test', () => {
     expect(events.filter((event) => event.type === 'record.created')).toHaveLength(BATCHES * PER_BATCH / 2);
     expect(events.filter((event) => event.type === 'record.updated')).toHaveLength(BATCHES * PER_BATCH / 2);
     expect(harness.messages(harness.topics.deadLetters)).toHaveLength(0);
-  });
+  }, 300_000);
 });
