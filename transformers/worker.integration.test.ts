@@ -237,4 +237,14 @@ describe('transformer worker', () => {
       await proxy.stop();
     }
   });
+
+  it('refuses to start when transformer-state and the raw topics differ in partition count', async () => {
+    harness = new TransformerHarness();
+    await harness.start();
+    await harness.admin!.createTopics({ topics: [{ topic: harness.topics.transformerState, numPartitions: 2, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }], waitForLeaders: true });
+    await expect(harness.startWorker()).rejects.toMatchObject({
+      code: 'state_partitions_mismatch',
+      message: expect.stringMatching(/transformer-state has 2 partitions but .*raw\.purchase_orders has 3/),
+    });
+  });
 });

@@ -72,7 +72,17 @@ export class TransformerWorker {
     this.chunk = { ...DEFAULT_CHUNK, ...options.chunk };
   }
 
+  /** Creates the topics, loads the connections' mappings and joins the group; on failure, releases what it opened. */
   async start(): Promise<void> {
+    try {
+      await this.startNow();
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
+  }
+
+  private async startNow(): Promise<void> {
     const { kafka, logger, prefix } = this.options;
     this.admin = kafka.admin();
     await this.admin.connect();
