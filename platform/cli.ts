@@ -1,13 +1,18 @@
+import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.js';
 import { brokerDown, brokerStatus, brokerUp, StackError } from './stack/kafka-broker.js';
 import { KafkaUnreachableError } from './kafka.js';
 import { EmbeddedClickHouseLockedError } from './clickhouse.js';
-import { startMillrace } from './start.js';
+import { createApiKey } from '../api/auth/create-key-command.js';
+import { runWorker, startMillrace, STAGE_ROLES, type StageRole } from './start.js';
 
 const USAGE = `usage: millrace <command>
 
-  start                 run every stage in one process (local stack and demo sources unless configured)
-  stack up|down|status  the local single-node Kafka broker (for machines without Docker)
+  start                     run every stage in one process (local stack and demo sources unless configured)
+  worker --role=<role>      run one stage: ${STAGE_ROLES.join(', ')} (needs KAFKA_BROKERS, and CLICKHOUSE_URL for sink, webhooks, api)
+  api-key create --owner=<owner> [--scope=admin|write|read] [--name=<name>]
+                            create an API key (printed once)
+  stack up|down|status      the local single-node Kafka broker (for machines without Docker)
 `;
 
 /** Errors a user can fix get one clear line and exit code 1; anything else is a bug and shows its stack. */
@@ -32,8 +37,31 @@ async function dispatch(args: string[]): Promise<number> {
     await startMillrace(loadConfig());
     return 0;
   }
+  if (command === 'worker') return worker(args.slice(1));
+  if (command === 'api-key' && sub === 'create') return apiKey(args.slice(2));
   process.stderr.write(USAGE);
   return command ? 2 : 0;
+}
+
+async function worker(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { role: { type: 'string' } }, strict: true });
+  if (!values.role || !(STAGE_ROLES as readonly string[]).includes(values.role)) {
+    process.stderr.write(`millrace worker: --role must be one of ${STAGE_ROLES.join(', ')}\n${USAGE}`);
+    return 2;
+  }
+  await runWorker(loadConfig(), values.role as StageRole);
+  return 0;
+}
+
+async function apiKey(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { owner: { type: 'string' }, scope: { type: 'string', default: 'admin' }, name: { type: 'string', default: 'created with millrace api-key create' } }, strict: true });
+  if (!values.owner || !['admin', 'write', 'read'].includes(values.scope)) {
+    process.stderr.write(`millrace api-key create: --owner is required and --scope is admin, write or read\n${USAGE}`);
+    return 2;
+  }
+  const key = await createApiKey(loadConfig(), { owner: values.owner, scope: values.scope as 'admin' | 'write' | 'read', name: values.name });
+  process.stdout.write(`${key}\n`);
+  return 0;
 }
 
 async function stack(sub: string | undefined): Promise<number> {
@@ -54,4 +82,3 @@ async function stack(sub: string | undefined): Promise<number> {
   process.stderr.write(USAGE);
   return 2;
 }
-
