@@ -15,7 +15,6 @@ describe('read-only SQL and the model\'s schemas', () => {
     theirs = (await api.connections.create({ system: 'netsuite', name: 'theirs', config: NETSUITE_CONFIG, owner: 'globex', paused: true })).id;
     const orders = (connection: string, count: number) => Array.from({ length: count }, (_, index) => unifiedRecord('purchase_order', connection, `PO-${index}`));
     await insertRecords(api.clickhouse, 'purchase_order', [...orders(mine, 40), ...orders(theirs, 25)]);
-    await api.clickhouse.client.command({ query: 'CREATE VIEW IF NOT EXISTS purchase_orders_latest AS SELECT * FROM purchase_orders FINAL WHERE NOT is_deleted' });
     await api.clickhouse.client.command({ query: 'CREATE TABLE IF NOT EXISTS internal_notes (note String) ENGINE = MergeTree ORDER BY note' });
     await api.clickhouse.client.command({ query: "INSERT INTO internal_notes VALUES ('not for tenants')" });
   });

@@ -11,8 +11,7 @@ import { createLogger, type Logger } from '../../platform/logger.js';
 import { ConnectionService } from '../../producers/connection-service.js';
 import { keyRing, type KeyRing } from '../../producers/master-keys.js';
 import { ProducerWorker } from '../../producers/worker.js';
-import { ENTITY_NAMES } from '../../schemas/entities.js';
-import { clickhouseTableDdl } from '../../schemas/index.js';
+import { runMigrations } from '../../sinks/clickhouse/migration-runner.js';
 import { SubscriptionService } from '../../sinks/webhooks/index.js';
 import { testKafka, uniqueName } from '../../test/support/kafka.js';
 import { FAST_GROUP, FAST_SETTINGS } from '../../test/test-connector/fast-settings.js';
@@ -23,7 +22,8 @@ import { IdempotencyStore } from '../writes/idempotency-store.js';
 
 /**
  * The API on loopback over the real stack, for integration tests: Kafka topics under a unique
- * prefix, an embedded ClickHouse in a temporary directory with the unified tables, the real
+ * prefix, an embedded ClickHouse in a temporary directory with the ClickHouse sink's tables and
+ * views (its migrations), the real
  * connection and webhook services, and keys of two owners (`acme` with every scope, `globex`
  * with an admin key) to prove one owner never sees the other's objects.
  */
@@ -75,7 +75,8 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
   const connectorLookup = (id: string) => list.find((connector) => connector.id === id);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'millrace-api-ch-'));
   const clickhouse = await openClickHouse({ database: 'millrace', dataDir });
-  for (const entity of ENTITY_NAMES) await clickhouse.client.command({ query: clickhouseTableDdl(entity) });
+  // The tables and views exactly as the ClickHouse sink creates them.
+  await runMigrations(clickhouse, logger);
 
   const connections = new ConnectionService({ kafka, prefix, partitions: 3, replicationFactor: 1, keyRing: ring, logger, connectorLookup });
   const subscriptions = new SubscriptionService({ kafka, topicPrefix: prefix, clickhouse, keyRing: ring, logger, allowlist: ['127.0.0.1', 'localhost'], partitions: 3, replicationFactor: 1 });
