@@ -63,6 +63,15 @@ describe('ClickHouse sink', () => {
     expect(back).toStrictEqual(records);
   });
 
+  it('reads back a record whose addresses and optional fields are null exactly as it was sent', async () => {
+    const connection = uniqueName('conn');
+    const record = unifiedRecord('purchase_order', connection, 1, { ship_to_address: null, bill_to_address: null, memo: null, total: null, issue_date: null, remote_updated_at: null });
+    await sendAll(kafka, unifiedTopic(prefix, 'purchase_order'), await unifiedMessages(codec, 'purchase_order', [record]));
+    await waitFor(async () => (await countRows(clickhouse, 'purchase_orders', `connection_id = '${connection}'`)) === 1, { description: 'the record', timeoutMs: 60_000 });
+    const rows = await clickhouse.client.query({ query: `SELECT * FROM purchase_orders WHERE connection_id = '${connection}'`, format: 'JSONEachRow', clickhouse_settings: CLICKHOUSE_READ_SETTINGS });
+    expect(fromClickHouseRow('purchase_order', ((await rows.json()) as Record<string, unknown>[])[0]!)).toStrictEqual(record);
+  });
+
   it('shows the newest version in the _latest view and hides a record whose newest version is a delete', async () => {
     const connection = uniqueName('conn');
     const kept = unifiedRecord('purchase_order', connection, 1, { memo: 'first version' });

@@ -3,7 +3,7 @@ import type { Registry } from 'prom-client';
 import type { ClickHouse } from '../../platform/clickhouse.js';
 import { ensureTopics } from '../../platform/kafka.js';
 import type { Logger } from '../../platform/logger.js';
-import { createUnifiedCodec, type EntityName } from '../../schemas/index.js';
+import type { EntityName } from '../../schemas/index.js';
 import type { WrittenBatch } from './batch-flusher.js';
 import { sinkRoutes } from './converters/topic-routes.js';
 import { SinkError } from './errors.js';
@@ -78,7 +78,7 @@ export async function startClickHouseSink(options: ClickHouseSinkOptions): Promi
   const migrations = await runMigrations(options.clickhouse, logger);
   const routes = sinkRoutes({
     topicPrefix: options.topicPrefix,
-    codec: createUnifiedCodec({ registryUrl: options.registryUrl, topicPrefix: options.topicPrefix }),
+    registryUrl: options.registryUrl,
     entities: options.entities,
     raw: options.raw,
     events: options.events,

@@ -1,5 +1,6 @@
 import { topicNames } from '../../../platform/topics.js';
-import { ENTITY_NAMES, ENTITY_PLURALS, type EntityName, type UnifiedCodec } from '../../../schemas/index.js';
+import { ENTITY_NAMES, ENTITY_PLURALS, type EntityName } from '../../../schemas/index.js';
+import { AvroRowDecoder } from './avro-row-decoder.js';
 import { DeadLetterConverter } from './dead-letter-converter.js';
 import { EventConverter } from './event-converter.js';
 import { RawConverter } from './raw-converter.js';
@@ -9,7 +10,8 @@ import { UnifiedConverter } from './unified-converter.js';
 /** Which topics the sink reads, and the converter of each. */
 export interface SinkRouteOptions {
   topicPrefix: string;
-  codec: UnifiedCodec;
+  /** Any Confluent-compatible schema registry (SCHEMA_REGISTRY_URL). */
+  registryUrl: string;
   entities?: readonly EntityName[];
   /** Read the raw topics into raw_records (default true). */
   raw?: boolean;
@@ -23,7 +25,8 @@ export function sinkRoutes(options: SinkRouteOptions): Map<string, MessageConver
   const names = topicNames(options.topicPrefix);
   const entities = options.entities ?? ENTITY_NAMES;
   const routes = new Map<string, MessageConverter>();
-  for (const entity of entities) routes.set(names.unified(ENTITY_PLURALS[entity]), new UnifiedConverter(entity, options.codec));
+  const decoder = new AvroRowDecoder(options.registryUrl);
+  for (const entity of entities) routes.set(names.unified(ENTITY_PLURALS[entity]), new UnifiedConverter(entity, decoder));
   if (options.raw ?? true) {
     const raw = new RawConverter();
     for (const entity of entities) routes.set(names.raw(ENTITY_PLURALS[entity]), raw);

@@ -1,25 +1,21 @@
-import {
-  SchemaRegistryRequestError,
-  clickhouseTableName,
-  toClickHouseRow,
-  type EntityName,
-  type UnifiedCodec,
-} from '../../../schemas/index.js';
+import { SchemaRegistryRequestError, clickhouseTableName, type EntityName } from '../../../schemas/index.js';
 import type { ConvertedRow } from '../sink-batch.js';
+import type { AvroRowDecoder } from './avro-row-decoder.js';
 import { deadLetterRow, messageTime } from './dead-letter-row.js';
 import { connectionOfKey, type MessageConverter, type SinkMessage } from './sink-message.js';
 
 /**
  * unified.<plural> → the entity's table: decode the Avro message through the schema registry
- * (older writer schemas resolve to the current model), then one JSONEachRow row per record. A
- * message that is not a record of this topic's entity becomes a dead letter of stage `sink`.
+ * (older writer schemas resolve to the current model) into one JSONEachRow row per record
+ * (avro-row-decoder.ts). A message that is not a record of this topic's entity becomes a dead
+ * letter of stage `sink`.
  */
 export class UnifiedConverter implements MessageConverter {
   private readonly table: string;
 
   constructor(
     private readonly entity: EntityName,
-    private readonly codec: UnifiedCodec,
+    private readonly decoder: AvroRowDecoder,
   ) {
     this.table = clickhouseTableName(entity);
   }
@@ -28,7 +24,7 @@ export class UnifiedConverter implements MessageConverter {
     if (!message.value || message.value.length === 0) return [this.deadLetter(message, 'empty value on a unified topic: a unified message is the whole record, never a tombstone')];
     let decoded;
     try {
-      decoded = await this.codec.decode(message.value);
+      decoded = await this.decoder.decode(message.value);
     } catch (error) {
       // The registry being away is not the message's fault: let the message be read again.
       if (error instanceof SchemaRegistryRequestError && error.retriable) throw error;
@@ -37,8 +33,7 @@ export class UnifiedConverter implements MessageConverter {
     if (decoded.entity !== this.entity) {
       return [this.deadLetter(message, `a ${decoded.entity} record (schema ${decoded.schemaId}) on the ${this.entity} topic`)];
     }
-    const record = decoded.record as unknown as { version: string };
-    return [{ table: this.table, json: JSON.stringify(toClickHouseRow(this.entity, decoded.record)), capturedAtMs: Number(record.version) / 1000 }];
+    return [{ table: this.table, json: decoded.json, capturedAtMs: Number(decoded.version) / 1000 }];
   }
 
   private deadLetter(message: SinkMessage, reason: string): ConvertedRow {
