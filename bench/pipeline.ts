@@ -66,11 +66,13 @@ async function main(): Promise<void> {
 
   let rows = 0;
   let latencies: number[] = [];
+  let sinkLatencies: number[] = [];
   const onBatchWritten = (batch: WrittenBatch) => {
     for (const table of batch.tables) {
       if (!ENTITY_TABLES.has(table.table)) continue;
       rows += table.rows;
       for (const captured of table.capturedAtMs) latencies.push(batch.writtenAt - captured);
+      for (const published of table.publishedAtMs) sinkLatencies.push(batch.writtenAt - published);
     }
   };
 
@@ -106,6 +108,7 @@ async function main(): Promise<void> {
   const rate = Number(flag('rate') ?? Math.max(100, Math.round((TOTAL / seconds) * 0.6)));
   process.stdout.write(`2. latency: ${rate.toLocaleString('en')} records/s for ${SECONDS} s (60 % of the measured throughput unless --rate)\n`);
   latencies = [];
+  sinkLatencies = [];
   rows = 0;
   const chunk = Math.max(1, Math.round(rate / 10));
   const steadyStart = performance.now();
@@ -130,6 +133,8 @@ async function main(): Promise<void> {
   process.stdout.write(
     `   p50 ${Math.round(percentile(latencies, 50))} ms, p99 ${Math.round(percentile(latencies, 99))} ms, max ${Math.round(latencies[latencies.length - 1] ?? Number.NaN)} ms from capture to queryable (${rows.toLocaleString('en')} of ${sent.toLocaleString('en')} records arrived; ${Math.round(rows / steadySeconds).toLocaleString('en')} records/s)\n`,
   );
+  sinkLatencies.sort((a, b) => a - b);
+  process.stdout.write(`   of which the sink (unified message published → queryable): p50 ${Math.round(percentile(sinkLatencies, 50))} ms, p99 ${Math.round(percentile(sinkLatencies, 99))} ms; the rest is the transformer\n`);
   process.stdout.write(`\nsink: ${JSON.stringify(sink.snapshot())}\n`);
   process.stdout.write(`load average after: ${os.loadavg().map((load) => load.toFixed(1)).join(' ')} (other processes share these cores)\n`);
 

@@ -24,6 +24,8 @@ export interface WrittenTable {
   rows: number;
   /** Capture time (ms) of each row's record; NaN for rows that are not records. */
   capturedAtMs: readonly number[];
+  /** When each row's message was published to the topic the sink read (ms). */
+  publishedAtMs: readonly number[];
 }
 
 export interface WrittenBatch {
@@ -67,7 +69,7 @@ export async function writeBatch(context: FlushContext, slot: PartitionSlot, bat
     if (outcome === STALE) return false;
     for (const row of outcome) refused.push({ table, row });
     context.metrics.inserted(table, rows.rows - outcome.length, (performance.now() - started) / 1000);
-    written.push({ table, rows: rows.rows - outcome.length, capturedAtMs: rows.capturedAtMs });
+    written.push({ table, rows: rows.rows - outcome.length, capturedAtMs: rows.capturedAtMs, publishedAtMs: rows.publishedAtMs });
   }
   if (refused.length > 0 && !(await writeRefused(context, slot, batch, refused))) return false;
   const committed = await retrying(context, slot, log, 'offset commit', () => context.commit(batch.topic, batch.partition, last + 1n, null));

@@ -1,4 +1,4 @@
-import { SinkBatch, type ConvertedRow } from './sink-batch.js';
+import { SinkBatch, type ConvertedRow, type RowSource } from './sink-batch.js';
 
 /**
  * What the sink knows about one topic-partition during one group generation (epoch): the
@@ -48,12 +48,12 @@ export class PartitionSlot {
     return this.pendingEnd !== undefined && offset > this.pendingEnd;
   }
 
-  add(offset: bigint, rows: readonly ConvertedRow[]): void {
+  add(source: RowSource, rows: readonly ConvertedRow[]): void {
     if (!this.current) {
       this.current = new SinkBatch(this.topic, this.partition);
       this.replaying = this.pendingEnd !== undefined;
     }
-    this.current.add(offset, rows);
+    this.current.add(source, rows);
   }
 
   /** The pending batch is complete once its last offset is in. */

@@ -2,8 +2,8 @@
  * The JSONEachRow body of one table's share of a batch, written straight into large byte chunks
  * as rows arrive: no string concatenation of the whole body and no per-row Buffer objects, and
  * the chunks go to ClickHouse as they are (to chdb's worker thread without another copy of the
- * text on the event loop). Each row remembers the Kafka offset it came from (for dead letters)
- * and, for records, its capture time (for latency figures).
+ * text on the event loop). Each row remembers the Kafka offset it came from (for dead letters),
+ * and its message's publish time and, for records, the capture time (for latency figures).
  */
 const CHUNK_BYTES = 1 << 20;
 
@@ -15,6 +15,8 @@ export class RowBuffer {
   readonly offsets: number[] = [];
   /** Capture time in ms of each row's record, when the row is a record (else NaN). */
   readonly capturedAtMs: number[] = [];
+  /** When the message the row came from was published to Kafka, in ms (its timestamp). */
+  readonly publishedAtMs: number[] = [];
   bytes = 0;
 
   get rows(): number {
@@ -22,7 +24,7 @@ export class RowBuffer {
   }
 
   /** Appends one row (a JSON object without the newline). */
-  push(json: string, offset: number, capturedAtMs = Number.NaN): void {
+  push(json: string, offset: number, capturedAtMs = Number.NaN, publishedAtMs = Number.NaN): void {
     // UTF-8 takes at most 3 bytes per UTF-16 unit; measure exactly only near a chunk's end.
     let size = json.length * 3 + 1;
     if (this.used + size > this.current.length) {
@@ -35,6 +37,7 @@ export class RowBuffer {
     this.bytes += written + 1;
     this.offsets.push(offset);
     this.capturedAtMs.push(capturedAtMs);
+    this.publishedAtMs.push(publishedAtMs);
   }
 
   /** The body as chunks, ready to send. */

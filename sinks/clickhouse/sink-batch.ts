@@ -14,6 +14,12 @@ export interface ConvertedRow {
   capturedAtMs?: number;
 }
 
+/** The message a batch row came from: its offset and its Kafka timestamp (ms). */
+export interface RowSource {
+  offset: bigint;
+  publishedAtMs: number;
+}
+
 export class SinkBatch {
   readonly tables = new Map<string, RowBuffer>();
   first: bigint | undefined;
@@ -29,7 +35,7 @@ export class SinkBatch {
     readonly partition: number,
   ) {}
 
-  add(offset: bigint, rows: readonly ConvertedRow[]): void {
+  add({ offset, publishedAtMs }: RowSource, rows: readonly ConvertedRow[]): void {
     this.first ??= offset;
     this.last = offset;
     this.messages += 1;
@@ -40,7 +46,7 @@ export class SinkBatch {
         this.tables.set(row.table, buffer);
       }
       const before = buffer.bytes;
-      buffer.push(row.json, Number(offset), row.capturedAtMs);
+      buffer.push(row.json, Number(offset), row.capturedAtMs, publishedAtMs);
       this.bytes += buffer.bytes - before;
       this.rows += 1;
     }

@@ -164,7 +164,7 @@ export class SinkConsumer {
           return;
         }
         if (slot.epoch !== this.epoch) return;
-        slot.add(offset, rows);
+        slot.add({ offset, publishedAtMs: Number(message.timestamp) }, rows);
         resolveOffset(message.offset);
         if (slot.completesPending(offset)) {
           if (!slot.inflight) this.startFlush(slot);
