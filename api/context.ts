@@ -27,8 +27,8 @@ export interface ApiSettings {
   sqlMaxRows: number;
   /** How long an Idempotency-Key and its answer are kept. */
   idempotencyTtlHours: number;
-  /** After a write, how long to wait for the source's copy of the record before answering without it. */
-  captureTimeoutMs: number;
+  /** Record images kept in memory for reads (each a few KB); 0 turns the cache off. */
+  recordCacheSize: number;
 }
 
 export const DEFAULT_SETTINGS: ApiSettings = {
@@ -37,7 +37,7 @@ export const DEFAULT_SETTINGS: ApiSettings = {
   sqlTimeoutSeconds: 10,
   sqlMaxRows: 10_000,
   idempotencyTtlHours: 24,
-  captureTimeoutMs: 10_000,
+  recordCacheSize: 20_000,
 };
 
 /** Reports the health of what the API depends on (Kafka, ClickHouse, stages); GET /healthz. */
@@ -76,13 +76,14 @@ export interface ApiContext extends Omit<ApiDeps, 'settings' | 'connectorLookup'
 }
 
 export function resolveContext(deps: ApiDeps): ApiContext {
+  const settings = { ...DEFAULT_SETTINGS, ...deps.settings };
   return {
     ...deps,
-    settings: { ...DEFAULT_SETTINGS, ...deps.settings },
+    settings,
     connector: deps.connectorLookup ?? connectorById,
     connectorList: deps.connectorList ?? shippedConnectors,
     counts: new RecordCounts(deps.clickhouse),
-    records: new RecordStore(deps.clickhouse, deps.logger.child({ component: 'api-reads' })),
+    records: new RecordStore(deps.clickhouse, deps.logger.child({ component: 'api-reads' }), settings.recordCacheSize),
     sql: new SqlRunner(deps.clickhouse, deps.logger.child({ component: 'api-sql' })),
   };
 }

@@ -122,6 +122,22 @@ describe('unified reads from ClickHouse', () => {
     expect(notUuid.body.error.issues[0].path).toBe('params.id');
   });
 
+  it('never serves a cached image once a newer one is stored, nor leaks one request\'s expansions into another', async () => {
+    const query = `?connection_id=${a1}&remote_id=PO-0010`;
+    const before = (await list(`${query}&expand=vendor`)).body.data[0];
+    expect(before).toHaveProperty('vendor');
+    const plain = (await list(query)).body.data[0];
+    expect(plain).not.toHaveProperty('vendor');
+    expect(plain.status).toBe(before.status);
+    await insertRecords(api.clickhouse, 'purchase_order', [unifiedRecord('purchase_order', a1, 'PO-0010', { status: 'cancelled', version: '3000000' })]);
+    const after = (await list(query)).body.data[0];
+    expect(after).toMatchObject({ status: 'cancelled', version: '3000000' });
+    expect((await api.call('GET', `/v1/purchase-orders/${after.id}`)).body.status).toBe('cancelled');
+    const stored = unifiedRecord('purchase_order', a1, 'PO-0010', { status: 'cancelled', version: '3000000' });
+    const { remote_data: _raw, ...expected } = stored;
+    expect(after).toEqual(expected);
+  });
+
   it('refuses bad list queries with the parameter named', async () => {
     const cases: [string, string, string][] = [
       ['?limit=501', 'request_invalid', 'query.limit'],
