@@ -95,6 +95,28 @@ describe('millrace start', () => {
     expect(sql.body.rows.map((row: { source_system: string }) => row.source_system)).toEqual(['dynamics365_business_central', 'netsuite', 'sap_s4hana']);
     expect(sql.body.rows.every((row: { orders: string }) => Number(row.orders) > 0)).toBe(true);
 
+    // A purchase order written through the API reaches reads within seconds, not at the next poll.
+    const sap = (await http('GET', `${apiUrl}/v1/connections`, key)).body.data.find((connection: { system: string }) => connection.system === 'sap_s4hana');
+    const vendor = (await http('GET', `${apiUrl}/v1/vendors?connection_id=${sap.id}&limit=1`, key)).body.data[0];
+    const item = (await http('GET', `${apiUrl}/v1/inventory-items?connection_id=${sap.id}&limit=1`, key)).body.data[0];
+    const order = {
+      vendor_remote_id: vendor.remote_id,
+      company_id: '1710',
+      subsidiary: 'Purch. org. 1710',
+      buyer: '001',
+      currency: 'USD',
+      lines: [{ line_number: 10, item_code: item.remote_id, quantity: '3', uom: 'PC', unit_price: '12.5', location_remote_id: '1710' }],
+    };
+    const written = await request(`${apiUrl}/v1/purchase-orders?connection_id=${sap.id}`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'idempotency-key': `e2e-${prefix}` }, body: JSON.stringify(order) });
+    const outcome = (await written.body.json()) as { id: string; captured: boolean };
+    expect(written.statusCode, JSON.stringify(outcome)).toBe(201);
+    expect(outcome.captured).toBe(true);
+    const read = await waitFor(async () => {
+      const answer = await http('GET', `${apiUrl}/v1/purchase-orders/${outcome.id}`, key);
+      return answer.status === 200 && answer.body;
+    }, { timeoutMs: 30_000, description: 'the written purchase order in reads' });
+    expect(read).toMatchObject({ source_system: 'sap_s4hana', vendor_remote_id: vendor.remote_id, lines: [{ quantity: '3', unit_price: '12.5' }] });
+
     const health = await request(`${apiUrl}/healthz`);
     expect(health.statusCode).toBe(200);
     const metrics = await (await request(`${apiUrl}/metrics`)).body.text();
