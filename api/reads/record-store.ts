@@ -112,7 +112,12 @@ export class RecordStore {
       where.push(`${column} = {eq_${column}:${columnType(entity, column)}}`);
       params[`eq_${column}`] = value;
     }
-    const query = `SELECT connection_id, id, version FROM ${ENTITY_PLURALS[entity]} FINAL WHERE ${where.join(' AND ')} ORDER BY connection_id, id LIMIT {limit:UInt32} SETTINGS max_block_size = ${KEY_BLOCK_ROWS}, ${READ_FORMAT_SETTINGS}`;
+    // By id without filters on what can change (get, expansions): the newest version of each id,
+    // found through the primary key without FINAL's merge of every part's granules.
+    const byIdOnly = filters.ids !== undefined && filters.includeDeleted && !filters.modifiedAfter && Object.keys(filters.equals).length === 0 && !filters.after;
+    const query = byIdOnly
+      ? `SELECT connection_id, id, version FROM ${ENTITY_PLURALS[entity]} WHERE ${where.join(' AND ')} ORDER BY connection_id, id, version DESC LIMIT 1 BY connection_id, id LIMIT {limit:UInt32} SETTINGS ${READ_FORMAT_SETTINGS}`
+      : `SELECT connection_id, id, version FROM ${ENTITY_PLURALS[entity]} FINAL WHERE ${where.join(' AND ')} ORDER BY connection_id, id LIMIT {limit:UInt32} SETTINGS max_block_size = ${KEY_BLOCK_ROWS}, ${READ_FORMAT_SETTINGS}`;
     return (await this.query(entity, query, params)) as { connection_id: string; id: string; version: string }[];
   }
 
