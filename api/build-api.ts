@@ -1,6 +1,6 @@
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { LogController, type FastifyError } from 'fastify';
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { v7 as uuidv7 } from 'uuid';
 import { ENTITY_PLURALS } from '../schemas/entities.js';
 import { registerAuthentication } from './auth/authenticate.js';
@@ -26,7 +26,7 @@ export async function buildApi(deps: ApiDeps): Promise<ZodApp> {
     genReqId: () => uuidv7(),
     return503OnClosing: true,
     rewriteUrl: (request) => snakeCaseAlias(request.url ?? '/'),
-  }).withTypeProvider<import('fastify-type-provider-zod').ZodTypeProvider>() as unknown as ZodApp;
+  }).withTypeProvider<ZodTypeProvider>() as unknown as ZodApp;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);

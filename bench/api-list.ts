@@ -53,7 +53,12 @@ async function count(clickhouse: ClickHouse): Promise<number> {
 }
 
 async function loadOrders(clickhouse: ClickHouse, connectionIds: string[]): Promise<void> {
-  if (keepData && (await count(clickhouse)) === RECORDS) return;
+  if (keepData && (await count(clickhouse)) === RECORDS) {
+    const result = await clickhouse.client.query({ query: 'SELECT DISTINCT connection_id FROM purchase_orders', format: 'JSONEachRow' });
+    const kept = ((await result.json()) as { connection_id: string }[]).map((row) => row.connection_id).sort();
+    // The kept rows serve only if they belong to the connections stored in the kept topics.
+    if (JSON.stringify(kept) === JSON.stringify([...connectionIds].sort())) return;
+  }
   await clickhouse.client.command({ query: 'TRUNCATE TABLE IF EXISTS purchase_orders' });
   await clickhouse.client.command({ query: 'CREATE TABLE IF NOT EXISTS po_template AS purchase_orders ENGINE = Memory' });
   await clickhouse.client.command({ query: 'TRUNCATE TABLE po_template' });

@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { brokerDown, brokerStatus, brokerUp, StackError } from './stack/kafka-broker.js';
 import { KafkaUnreachableError } from './kafka.js';
 import { EmbeddedClickHouseLockedError } from './clickhouse.js';
+import { RuntimeError } from '../producers/errors.js';
 import { createApiKey } from '../api/auth/create-key-command.js';
 import { runWorker, startMillrace, STAGE_ROLES, type StageRole } from './start.js';
 
@@ -16,7 +17,7 @@ const USAGE = `usage: millrace <command>
 `;
 
 /** Errors a user can fix get one clear line and exit code 1; anything else is a bug and shows its stack. */
-const KNOWN_ERRORS = [ConfigError, StackError, KafkaUnreachableError, EmbeddedClickHouseLockedError];
+const KNOWN_ERRORS = [ConfigError, StackError, KafkaUnreachableError, EmbeddedClickHouseLockedError, RuntimeError];
 
 export async function runCli(args: string[]): Promise<number> {
   try {

@@ -51,6 +51,8 @@ export async function startStages(config: MillraceConfig, roles: readonly StageR
     }
   };
   try {
+    // First: a missing master key (outside demo mode) stops here, before anything starts.
+    const keyRing: KeyRing = loadKeyRing(config, logger);
     const { brokers } = await resolveBrokers(config, logger);
     await assertBrokersReachable(brokers, config.KAFKA_CONNECT_TIMEOUT_MS);
     const kafka = createKafka({ brokers, clientId: config.KAFKA_CLIENT_ID, logger });
@@ -63,7 +65,6 @@ export async function startStages(config: MillraceConfig, roles: readonly StageR
     const clickhouse = roles.some((role) => CLICKHOUSE_ROLES.includes(role)) ? await openStore(config, stoppers) : null;
     const registry = new Registry();
     collectDefaultMetrics({ register: registry, prefix: 'millrace_process_' });
-    const keyRing: KeyRing = loadKeyRing(config, logger);
     const common = { kafka, partitions: config.MILLRACE_TOPIC_PARTITIONS, replicationFactor: config.KAFKA_REPLICATION_FACTOR };
 
     // The API needs the connection service even without a producer worker in this process.

@@ -48,6 +48,16 @@ async function http(method: string, url: string, key: string, body?: string) {
   return { status: response.statusCode, body: (await response.body.json()) as any };
 }
 
+function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    let output = '';
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bin/millrace.ts', ...args], { cwd: path.resolve(import.meta.dirname, '..'), env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => resolve({ code, output }));
+  });
+}
+
 describe('millrace start', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'millrace-start-'));
   const prefix = `${uniqueName('start')}.`;
@@ -60,6 +70,20 @@ describe('millrace start', () => {
     await admin.connect();
     await admin.deleteTopics({ topics: (await admin.listTopics()).filter((topic) => topic.startsWith(prefix)) }).catch(() => undefined);
     await admin.disconnect();
+  });
+
+  it('refuses what cannot work with one line naming the setting, before starting anything', async () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, KAFKA_BROKERS: testBrokers().join(','), MILLRACE_TOPIC_PREFIX: prefix, MILLRACE_DATA_DIR: dataDir };
+    delete env.CLICKHOUSE_URL;
+    delete env.MILLRACE_MASTER_KEY;
+    const sink = await runCli(['worker', '--role=sink'], env);
+    expect(sink).toMatchObject({ code: 1, output: expect.stringContaining('CLICKHOUSE_URL') });
+    const noKey = await runCli(['start'], { ...env, MILLRACE_DEMO: 'false' });
+    expect(noKey.code).toBe(1);
+    expect(noKey.output).toContain('MILLRACE_MASTER_KEY is not set');
+    const role = await runCli(['worker', '--role=reporting'], env);
+    expect(role.code).toBe(2);
+    for (const outcome of [sink, noKey, role]) expect(outcome.output).not.toMatch(/^\s+at .*\.ts:\d+/m);
   });
 
   it('runs the whole pipeline with the demo sources and does what it prints', async () => {

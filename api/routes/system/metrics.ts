@@ -8,7 +8,7 @@ import type { ApiContext, ZodApp } from '../../context.js';
 export function registerMetrics(app: ZodApp, ctx: ApiContext): void {
   app.get(
     '/metrics',
-    { config: { access: 'public', rateLimit: false }, schema: { tags: ['system'], summary: 'Prometheus metrics', security: [], hide: false } },
+    { config: { access: 'public', rateLimit: false }, schema: { tags: ['system'], summary: 'Prometheus metrics', security: [] } },
     async (_request, reply) => {
       if (!ctx.metrics) return reply.code(200).type('text/plain; version=0.0.4').send('');
       const body = await ctx.metrics.metrics();
