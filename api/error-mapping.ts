@@ -78,7 +78,7 @@ function prefixedIssues(details: Record<string, unknown> | undefined, prefix: st
 
 export function fromConnectorError(error: ConnectorError): ApiError {
   const code = CONNECTOR_CODES[error.kind];
-  const issues = error.fieldErrors?.map((field) => ({ path: `body.${field.path}`, message: field.message }));
+  const issues = error.fieldErrors?.map((field) => ({ path: `body.${field.path.replace(/\[(\d+)\]/g, '.$1')}`, message: field.message }));
   const details: Record<string, unknown> = {
     kind: error.kind,
     retriable: error.retriable,

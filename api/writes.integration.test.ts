@@ -149,6 +149,34 @@ describe('writes through the API to the source system', () => {
     expect(foreign.body.error.code).toBe('record_not_found');
   });
 
+  it('creates a work order (maintenance order) the same way', async () => {
+    const order = {
+      title: 'Replace leaking seal on P-101',
+      type: 'corrective',
+      priority: 'high',
+      site: '1710',
+      asset_remote_id: '10000003',
+      assigned_to: [{ type: 'team', remote_id: 'RES-0100', name: 'Mechanics' }],
+      scheduled_start: '2024-06-10T08:00:00Z',
+      tasks: [{ sequence: 10, description: 'Replace mechanical seal', estimated_hours: '3' }],
+    };
+    const twoDecimals = await api.call('POST', `/v1/work-orders?connection_id=${connectionId}&dry_run=true`, { key: api.keys.write, body: { ...order, tasks: [{ sequence: 10, description: 'Replace mechanical seal', estimated_hours: '3.25' }] } });
+    expect(twoDecimals.status).toBe(422);
+    // The source's rule paths are spelled like the model's: tasks.0.estimated_hours.
+    expect(twoDecimals.body.error.issues).toContainEqual({ path: 'body.tasks.0.estimated_hours', message: expect.stringContaining('one decimal') });
+    const requestsBefore = sap.state.requestLog.length;
+    const dry = await api.call('POST', `/v1/work-orders?connection_id=${connectionId}&dry_run=true`, { key: api.keys.write, body: order });
+    expect(dry.status).toBe(200);
+    expect(sap.state.requestLog.length).toBe(requestsBefore);
+    const missingTitle = await api.call('POST', `/v1/work-orders?connection_id=${connectionId}`, { key: api.keys.write, body: { ...order, title: undefined } });
+    expect(missingTitle.status).toBe(400);
+    expect(missingTitle.body.error.issues.map((issue: { path: string }) => issue.path)).toContain('body.title');
+    const created = await api.call('POST', `/v1/work-orders?connection_id=${connectionId}`, { key: api.keys.write, body: order });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ entity: 'work_order', connection_id: connectionId, captured: true });
+    expect(sap.state.tenant.maintenanceOrders.get(created.body.remote_id)).toMatchObject({ MaintenanceOrderDesc: order.title });
+  });
+
   it('refuses writes a key, a connection or a connector cannot make', async () => {
     const readOnly = await post(newOrder(), { key: api.keys.read });
     expect(readOnly.status).toBe(403);

@@ -46,9 +46,14 @@ export function checkSourceRules(operations: WriteOperations<unknown, WritableEn
   const issues = operations.validate?.(input, kind) ?? [];
   if (issues.length > 0) {
     throw new ApiError('write_validation_failed', `The record breaks rules of the source system: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}.`, {
-      issues: issues.map((issue) => ({ path: `body.${issue.path}`, message: issue.message })),
+      issues: issues.map((issue) => ({ path: `body.${dotPath(issue.path)}`, message: issue.message })),
     });
   }
+}
+
+/** `lines[2].quantity` → `lines.2.quantity`: the spelling of the model's own validation issues. */
+export function dotPath(path: string): string {
+  return path.replace(/\[(\d+)\]/g, '.$1');
 }
 
 /** A stream of the entity that can read one record back (to capture the written image). */
