@@ -29,8 +29,12 @@ interface Started {
 }
 
 function startMillrace(env: NodeJS.ProcessEnv): Started {
+  return spawnCli(['start'], env);
+}
+
+function spawnCli(args: string[], env: NodeJS.ProcessEnv): Started {
   let output = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/millrace.ts', 'start'], { cwd: path.resolve(import.meta.dirname, '..'), env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/millrace.ts', ...args], { cwd: path.resolve(import.meta.dirname, '..'), env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   return { child, output: () => output };
@@ -84,6 +88,17 @@ describe('millrace start', () => {
     const role = await runCli(['worker', '--role=reporting'], env);
     expect(role.code).toBe(2);
     for (const outcome of [sink, noKey, role]) expect(outcome.output).not.toMatch(/^\s+at .*\.ts:\d+/m);
+  });
+
+  it('runs one stage per process with millrace worker --role, stopping cleanly on SIGINT', async () => {
+    for (const role of ['producer', 'transformer']) {
+      const env: NodeJS.ProcessEnv = { ...process.env, KAFKA_BROKERS: testBrokers().join(','), MILLRACE_TOPIC_PREFIX: `${prefix}w.`, MILLRACE_DATA_DIR: dataDir, MILLRACE_DEMO: 'false', MILLRACE_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'), LOG_LEVEL: 'info' };
+      delete env.SCHEMA_REGISTRY_URL;
+      const worker = spawnCli(['worker', `--role=${role}`], env);
+      running.push(worker);
+      await waitFor(() => /"msg":"worker running"/.test(worker.output()), { timeoutMs: 90_000, description: `the ${role} worker` });
+      expect(await stop(worker), role).toBe(0);
+    }
   });
 
   it('runs the whole pipeline with the demo sources and does what it prints', async () => {
