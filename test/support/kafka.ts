@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import type { Admin, Kafka } from 'kafkajs';
-import { createKafka } from '../../platform/kafka.js';
+import { createKafka, ensureTopics } from '../../platform/kafka.js';
 import { createLogger } from '../../platform/logger.js';
 
 /** A name no other test (or earlier run) uses: tests never share topics, groups or tables. */
@@ -17,6 +17,7 @@ export function testKafka(clientId = 'millrace-test'): Kafka {
   return createKafka({ brokers: testBrokers(), clientId, logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
 }
 
+/** Creates topics and waits until the broker serves them (a busy KRaft broker may lag behind). */
 export async function createTopics(admin: Admin, topics: string[], numPartitions = 1): Promise<void> {
-  await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions })), waitForLeaders: true });
+  await ensureTopics(admin, topics.map((name) => ({ name, compacted: false })), { partitions: numPartitions, replicationFactor: 1 });
 }
