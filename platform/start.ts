@@ -33,6 +33,8 @@ export interface RunningStages {
   apiUrl: string | null;
   api: ApiServer | null;
   producer: ProducerRuntime | null;
+  /** The ClickHouse client the stages of this process share; null when no stage needs one. */
+  clickhouse: ClickHouse | null;
   registryUrl: string;
   stop(): Promise<void>;
 }
@@ -104,7 +106,7 @@ export async function startStages(config: MillraceConfig, roles: readonly StageR
       });
       stoppers.push({ name: 'api', stop: () => api!.stop() });
     }
-    return { apiUrl: api?.url ?? null, api, producer, registryUrl, stop: stopAll };
+    return { apiUrl: api?.url ?? null, api, producer, clickhouse, registryUrl, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;
