@@ -133,6 +133,7 @@ class ThreadedChdbConnection {
     if (this.closed) throw new Error('the embedded ClickHouse connection is closed');
     if (this.failure) throw this.failure;
     const { values, abort_signal: signal, ...rest } = params as Record<string, unknown> & { values?: unknown; abort_signal?: AbortSignal };
+    refuseStatementSettings(rest.clickhouse_settings);
     const payload = values === undefined ? undefined : await materialize(values);
     signal?.throwIfAborted();
     const id = this.nextId++;
@@ -150,6 +151,24 @@ class ThreadedChdbConnection {
     for (const entry of this.pending.values()) entry.reject(this.failure);
     this.pending.clear();
   }
+}
+
+/**
+ * chdb applies a call's `clickhouse_settings` as session-wide `SET`s on the one session the whole
+ * process shares, so a setting meant for one statement (a deduplication token, read-only, a limit)
+ * would stay set for every later statement of every stage: a stale token silently dropped later
+ * inserts. Such settings belong in the statement's SETTINGS clause (platform/clickhouse-insert.ts).
+ */
+const STATEMENT_SETTINGS = /^(insert_deduplication_token|insert_deduplicate|readonly|additional_table_filters|max_[a-z0-9_]+|[a-z_]+_overflow_mode)$/;
+
+function refuseStatementSettings(settings: unknown): void {
+  if (!settings || typeof settings !== 'object') return;
+  const names = Object.keys(settings).filter((name) => STATEMENT_SETTINGS.test(name));
+  if (names.length === 0) return;
+  throw new Error(
+    `ClickHouse setting ${names.join(', ')} was passed as a client setting; on the embedded engine it would stay set for every later ` +
+      "statement of the process. Put it in the statement's own SETTINGS clause (insertJsonRows/settingsClause in platform/clickhouse-insert.ts).",
+  );
 }
 
 /** What may cross to the worker: everything but callbacks and signals. */

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openClickHouse, type ClickHouse } from '../platform/clickhouse.js';
+import { insertJsonRows } from '../platform/clickhouse-insert.js';
 
 describe('embedded ClickHouse (chdb through @clickhouse/client)', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'millrace-chdb-'));
@@ -29,9 +30,9 @@ describe('embedded ClickHouse (chdb through @clickhouse/client)', () => {
       { id: 'a', qty: '1.500', at: '2024-05-01 10:00:00.000', version: 1 },
       { id: 'b', qty: '2.000', at: '2024-05-01 11:00:00.000', version: 1 },
     ];
-    await client.insert({ table: 'items', values: rows, format: 'JSONEachRow', clickhouse_settings: { insert_deduplication_token: 'batch-1' } });
+    await insertJsonRows(clickhouse, 'items', rows, { insert_deduplication_token: 'batch-1' });
     // The same batch again with the same token is dropped: the retry-safety the sinks rely on.
-    await client.insert({ table: 'items', values: rows, format: 'JSONEachRow', clickhouse_settings: { insert_deduplication_token: 'batch-1' } });
+    await insertJsonRows(clickhouse, 'items', rows, { insert_deduplication_token: 'batch-1' });
     const result = await client.query({ query: 'SELECT id, toString(qty) AS qty, currentDatabase() AS db FROM items ORDER BY id', format: 'JSONEachRow' });
     expect(await result.json()).toEqual([
       { id: 'a', qty: '1.5', db: 'millrace_test' },
