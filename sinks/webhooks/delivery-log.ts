@@ -1,5 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { ClickHouse } from '../../platform/clickhouse.js';
+import { insertJsonRows } from '../../platform/clickhouse-insert.js';
 import type { Logger } from '../../platform/logger.js';
 import { WEBHOOK_DELIVERIES_TABLE, WEBHOOK_MESSAGES_TABLE } from './ddl.js';
 
@@ -10,9 +11,11 @@ import { WEBHOOK_DELIVERIES_TABLE, WEBHOOK_MESSAGES_TABLE } from './ddl.js';
  * is in ClickHouse before the work it describes is committed.
  *
  * A failed insert keeps its batch and retries it with the same insert_deduplication_token, so a
- * retry of an insert that did land adds nothing. While ClickHouse is unreachable the buffer is
- * capped (`maxBufferedRows`); beyond it the oldest rows are dropped and counted in an error log,
- * because delivering webhooks matters more than logging them.
+ * retry of an insert that did land adds nothing. The token rides in the statement's SETTINGS
+ * clause (insertJsonRows), never in client settings, which chdb turns into session-wide SETs.
+ * While ClickHouse is unreachable the buffer is capped (`maxBufferedRows`); beyond it the oldest
+ * rows are dropped and counted in an error log, because delivering webhooks matters more than
+ * logging them.
  */
 export type AttemptOutcome = 'succeeded' | 'retrying' | 'failed' | 'endpoint_disabled' | 'skipped';
 export type DeliveryTrigger = 'event' | 'manual' | 'replay' | 'test';
@@ -110,12 +113,7 @@ export class DeliveryLog {
     while (this.failed.length > 0) {
       const batch = this.failed[0]!;
       try {
-        await this.clickhouse.client.insert({
-          table: batch.table,
-          values: batch.rows,
-          format: 'JSONEachRow',
-          clickhouse_settings: { insert_deduplication_token: batch.token, date_time_input_format: 'best_effort' },
-        });
+        await insertJsonRows(this.clickhouse, batch.table, batch.rows, { insert_deduplication_token: batch.token, date_time_input_format: 'best_effort' });
       } catch (error) {
         this.logger.error({ err: error, table: batch.table, rows: batch.rows.length }, 'delivery log: insert failed, will retry');
         throw error;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ClickHouse } from '../../platform/clickhouse.js';
+import { insertJsonRows } from '../../platform/clickhouse-insert.js';
 import { WEBHOOK_DELIVERIES_TABLE, WEBHOOK_MESSAGES_TABLE } from './ddl.js';
 import type { DeliveryAttemptRow, DeliveryMessageRow } from './delivery-log.js';
 
@@ -55,11 +56,5 @@ export async function findDeliveryMessage(clickhouse: ClickHouse, deliveryId: st
 
 /** Writes message rows from the API side (manual retry, replay, test event); the token makes a repeat a no-op. */
 export async function insertDeliveryMessages(clickhouse: ClickHouse, rows: DeliveryMessageRow[], token: string): Promise<void> {
-  if (rows.length === 0) return;
-  await clickhouse.client.insert({
-    table: WEBHOOK_MESSAGES_TABLE,
-    values: rows,
-    format: 'JSONEachRow',
-    clickhouse_settings: { insert_deduplication_token: token, date_time_input_format: 'best_effort' },
-  });
+  await insertJsonRows(clickhouse, WEBHOOK_MESSAGES_TABLE, rows, { insert_deduplication_token: token, date_time_input_format: 'best_effort' });
 }
