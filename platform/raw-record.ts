@@ -15,7 +15,9 @@ export const RAW_HEADERS = {
   syncRunId: 'millrace-sync-run-id',
   /** Id of the full pass this record was read in, when the read is part of one. */
   passId: 'millrace-pass-id',
-  /** The stream cursor committed with this record's page (JSON). */
+  /** The stream cursor committed with this record's page (JSON), on the page's last record only:
+   *  the compacted cursors topic holds every committed cursor, and repeating it on each record
+   *  cost CPU in the producer and the broker on every record (docs/benchmarks.md). */
   cursor: 'millrace-cursor',
   /** Capture time, microseconds since the epoch: the record version downstream. */
   capturedAt: 'millrace-captured-at',
@@ -54,6 +56,33 @@ export function rawHeaders(meta: RawRecordMeta): IHeaders {
   return headers;
 }
 
+/** What every record of one page shares; only the capture time (and the page's cursor) vary. */
+export type RawPageMeta = Omit<RawRecordMeta, 'capturedAtMicros' | 'cursor'>;
+
+/**
+ * Headers for the records of one page, built cheaply: the shared values are UTF-8 encoded once
+ * per page and every record gets a copy of one template object, so building a record's headers
+ * costs one small object and one number-to-text conversion. Same names and bytes as rawHeaders().
+ */
+export class RawPageHeaders {
+  private readonly template: IHeaders;
+
+  constructor(meta: RawPageMeta) {
+    const shared = rawHeaders({ ...meta, capturedAtMicros: 0n });
+    const template: IHeaders = {};
+    for (const [name, value] of Object.entries(shared)) template[name] = Buffer.from(value as string);
+    this.template = template;
+  }
+
+  /** `capturedAtMicros` as text (see reserveCaptureTimestamps); `cursor` for the page's last record. */
+  forRecord(capturedAtMicros: string, cursor?: string): IHeaders {
+    const headers: IHeaders = { ...this.template };
+    headers[RAW_HEADERS.capturedAt] = capturedAtMicros;
+    if (cursor !== undefined) headers[RAW_HEADERS.cursor] = cursor;
+    return headers;
+  }
+}
+
 /** Reads the headers back; throws naming the missing header, so a foreign record is dead-lettered clearly. */
 export function parseRawHeaders(headers: IHeaders | undefined): RawRecordMeta {
   const get = (name: string, required = true): string | undefined => {
@@ -82,10 +111,20 @@ export function parseRawHeaders(headers: IHeaders | undefined): RawRecordMeta {
   return meta;
 }
 
-let lastMicros = 0n;
+// Microseconds since the epoch stay below 2^53 until the year 2255, so a number holds them exactly.
+let lastMicros = 0;
 /** Strictly increasing microsecond timestamps within this process: versions never tie. */
 export function captureTimestampMicros(): bigint {
-  const now = BigInt(Date.now()) * 1000n;
-  lastMicros = now > lastMicros ? now : lastMicros + 1n;
-  return lastMicros;
+  return BigInt(reserveCaptureTimestamps(1));
+}
+
+/**
+ * Reserves `count` consecutive capture timestamps at once and returns the first: a page's
+ * records get first, first + 1, … (as numbers, exact below 2^53). Later calls continue above them.
+ */
+export function reserveCaptureTimestamps(count: number): number {
+  const now = Date.now() * 1000;
+  const first = now > lastMicros ? now : lastMicros + 1;
+  lastMicros = first + Math.max(count, 1) - 1;
+  return first;
 }

@@ -1,6 +1,6 @@
 import type { Message, TopicMessages } from 'kafkajs';
 import { eventKey, type MillraceEvent } from '../platform/events.js';
-import { captureTimestampMicros, rawHeaders, rawKey } from '../platform/raw-record.js';
+import { captureTimestampMicros, rawHeaders, rawKey, RawPageHeaders, reserveCaptureTimestamps } from '../platform/raw-record.js';
 import type { ConnectionState } from './connection-state.js';
 
 /**
@@ -54,22 +54,43 @@ export interface CaptureContext {
   passId?: string;
 }
 
-/** One raw message per record: the body as the source sent it, keyed `connection_id:remote_id`. */
+/**
+ * One raw message per record: the body as the source sent it (serialized once, straight to the
+ * UTF-8 bytes kafkajs writes), keyed `connection_id:remote_id`. The page's cursor rides on its
+ * last record only (platform/raw-record.ts).
+ */
 export function upsertMessages(ctx: CaptureContext, records: { remoteId: string; body: unknown }[], cursorJson: string): Message[] {
-  return records.map(({ remoteId, body }) => ({
-    key: rawKey(ctx.connectionId, remoteId),
-    value: JSON.stringify(body),
-    headers: rawHeaders({ ...ctx, op: 'upsert', cursor: cursorJson, capturedAtMicros: captureTimestampMicros() }),
-  }));
+  const headers = new RawPageHeaders({ ...ctx, op: 'upsert' });
+  const firstMicros = reserveCaptureTimestamps(records.length);
+  const last = records.length - 1;
+  const messages: Message[] = new Array(records.length);
+  for (let i = 0; i < records.length; i++) {
+    const { remoteId, body } = records[i]!;
+    messages[i] = {
+      key: rawKey(ctx.connectionId, remoteId),
+      value: jsonBytes(body),
+      headers: headers.forRecord(String(firstMicros + i), i === last ? cursorJson : undefined),
+    };
+  }
+  return messages;
 }
 
 /** Deletes the source reported (a deleted-records feed). The value is null: there is no body. */
 export function deleteMessages(ctx: CaptureContext, remoteIds: string[], cursorJson: string): Message[] {
-  return remoteIds.map((remoteId) => ({
+  const headers = new RawPageHeaders({ ...ctx, op: 'delete' });
+  const firstMicros = reserveCaptureTimestamps(remoteIds.length);
+  const last = remoteIds.length - 1;
+  return remoteIds.map((remoteId, i) => ({
     key: rawKey(ctx.connectionId, remoteId),
     value: null,
-    headers: rawHeaders({ ...ctx, op: 'delete', cursor: cursorJson, capturedAtMicros: captureTimestampMicros() }),
+    headers: headers.forRecord(String(firstMicros + i), i === last ? cursorJson : undefined),
   }));
+}
+
+/** JSON.stringify gives undefined for undefined (and functions): kafkajs wrote those as a null value. */
+function jsonBytes(body: unknown): Buffer | null {
+  const json = JSON.stringify(body) as string | undefined;
+  return json === undefined ? null : Buffer.from(json);
 }
 
 /**
@@ -86,10 +107,23 @@ export function passCompleteMessages(ctx: CaptureContext & { passId: string }, p
   }));
 }
 
+/**
+ * A message's size on the wire, roughly (a record's framing is ~64 bytes). Header text counts
+ * its characters, the value its UTF-8 bytes: the 900 KB default leaves room below 1 MiB for
+ * non-ASCII header text.
+ */
 function messageBytes(message: Message): number {
-  let size = 64 + (typeof message.key === 'string' ? message.key.length : (message.key?.length ?? 0));
-  if (message.value) size += typeof message.value === 'string' ? Buffer.byteLength(message.value) : message.value.length;
-  for (const [name, value] of Object.entries(message.headers ?? {})) size += name.length + String(value ?? '').length + 8;
+  const { key, value, headers } = message;
+  let size = 64 + (typeof key === 'string' ? key.length : (key?.length ?? 0));
+  if (value) size += typeof value === 'string' ? Buffer.byteLength(value) : value.length;
+  if (headers) {
+    for (const name in headers) {
+      const headerValue = headers[name];
+      size += name.length + 8;
+      if (Array.isArray(headerValue)) for (const item of headerValue) size += item.length + 8;
+      else if (headerValue !== undefined && headerValue !== null) size += headerValue.length;
+    }
+  }
   return size;
 }
 

@@ -51,7 +51,11 @@ describe('producer worker', () => {
       [RAW_HEADERS.stream]: 'vendors',
     });
     expect(first.headers[RAW_HEADERS.capturedAt]).toMatch(/^\d{16}$/);
-    expect(JSON.parse(first.headers[RAW_HEADERS.cursor]!)).toEqual({ since: 50 });
+    // The page's cursor rides on its last record only (platform/raw-record.ts).
+    expect(first.headers[RAW_HEADERS.cursor]).toBeUndefined();
+    const lastOfPage = upserts.find((message) => message.key === `${connectionId}:ve-000049`)!;
+    expect(JSON.parse(lastOfPage.headers[RAW_HEADERS.cursor]!)).toEqual({ since: 50 });
+    expect(upserts.filter((message) => message.headers[RAW_HEADERS.cursor] !== undefined)).toHaveLength(3);
     const passIds = new Set(upserts.map((message) => message.headers[RAW_HEADERS.passId]));
     expect(passIds.size).toBe(1);
     const passComplete = vendors.filter((message) => message.headers[RAW_HEADERS.op] === 'pass_complete');
