@@ -1,4 +1,5 @@
 import { ConnectorError, type ConnectorErrorKind } from '../connectors/sdk/errors.js';
+import { ControlTopicUnavailableError } from '../platform/compacted-view.js';
 import { RuntimeError, type RuntimeErrorCode } from '../producers/errors.js';
 import { WebhookError, type WebhookErrorCode } from '../sinks/webhooks/errors.js';
 import { ApiError, type ApiErrorCode, type ErrorIssue } from './errors.js';
@@ -104,6 +105,7 @@ export function toApiError(error: unknown): ApiError | null {
     return new ApiError(WEBHOOK_CODES[error.code], error.message, { ...(issues ? { issues } : {}), ...(Object.keys(rest).length > 0 ? { details: rest } : {}) });
   }
   if (error instanceof ConnectorError) return fromConnectorError(error);
+  if (error instanceof ControlTopicUnavailableError) return new ApiError('store_unavailable', error.message);
   const fastify = error as { code?: string; validation?: unknown[]; validationContext?: string; statusCode?: number; message?: string };
   if (Array.isArray(fastify.validation)) {
     return new ApiError('request_invalid', 'The request does not match the route\'s schema.', { issues: validationIssues(fastify.validation, fastify.validationContext) });

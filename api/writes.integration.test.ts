@@ -5,7 +5,7 @@ import { startSapSandbox, type RunningSapSandbox } from '../connectors/sap-s4han
 import { createLogger } from '../platform/logger.js';
 import { RAW_HEADERS } from '../platform/raw-record.js';
 import { topicNames } from '../platform/topics.js';
-import { CompactedTopicView, type ViewMessage } from '../producers/compacted-view.js';
+import { CompactedTopicView, type ViewMessage } from '../platform/compacted-view.js';
 import { recordId } from '../schemas/index.js';
 import { uniqueName } from '../test/support/kafka.js';
 import { waitFor } from '../test/support/wait-for.js';

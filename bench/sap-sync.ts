@@ -9,7 +9,7 @@ import { createKafka } from '../platform/kafka.js';
 import { createLogger } from '../platform/logger.js';
 import { RAW_HEADERS } from '../platform/raw-record.js';
 import { resolveBrokers } from '../platform/services.js';
-import { CompactedTopicView } from '../producers/compacted-view.js';
+import { CompactedTopicView } from '../platform/compacted-view.js';
 import { ConnectionService } from '../producers/connection-service.js';
 import { keyRing } from '../producers/master-keys.js';
 import { ProducerWorker } from '../producers/worker.js';

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Admin, Consumer, IHeaders, Kafka } from 'kafkajs';
-import type { Logger } from '../platform/logger.js';
-import { RuntimeError } from './errors.js';
+import type { Logger } from './logger.js';
 
 export interface ViewMessage {
   topic: string;
@@ -18,8 +17,23 @@ export interface CompactedViewOptions {
   /** The consumer group is `<groupPrefix>-<random>`: every view reads every partition itself. */
   groupPrefix: string;
   logger: Logger;
-  /** Called for every record, in offset order per partition. Must be quick and synchronous. */
+  /** Called for every record, in offset order per partition. Must be quick and synchronous; a throw skips the record (logged). */
   apply(message: ViewMessage): void;
+  /**
+   * The error a wait rejects with when Kafka does not deliver in time or the view stops first,
+   * so each caller keeps its own catalogue code; default ControlTopicUnavailableError.
+   */
+  unavailable?: (message: string) => Error;
+}
+
+/** The view could not read its topics in time, or was stopped while someone waited. Retriable. */
+export class ControlTopicUnavailableError extends Error {
+  readonly code = 'store_unavailable';
+  readonly retriable = true;
+  constructor(message: string) {
+    super(message);
+    this.name = 'ControlTopicUnavailableError';
+  }
 }
 
 interface Waiter {
@@ -30,7 +44,8 @@ interface Waiter {
 
 /**
  * Tails compacted control topics from the beginning, `read_committed`, and hands every record to
- * `apply`: the in-process materialized view any worker or API process rebuilds from Kafka.
+ * `apply`: the in-process materialized view any worker or API process rebuilds from Kafka
+ * (connections, cursors, API keys, webhook subscriptions, the schema registry's log …).
  * kafkajs has no manual partition assignment, so a consumer with a fresh group id (offsets never
  * committed) stands in for it. The read position of each partition is tracked even across
  * transaction markers and aborted records, so `waitForEnd()` can tell when everything written
@@ -77,7 +92,7 @@ export class CompactedTopicView {
 
   async stop(): Promise<void> {
     // Nobody waiting may take a stopped view for a caught-up one.
-    for (const waiter of this.waiters) waiter.reject(new RuntimeError('store_unavailable', 'The view of the control topics was stopped before it caught up.'));
+    for (const waiter of this.waiters) waiter.reject(this.unavailable(`The view of ${this.options.topics.join(', ')} was stopped before it caught up.`));
     this.waiters = [];
     await this.consumer?.disconnect().catch(() => {});
     await this.admin?.disconnect().catch(() => {});
@@ -104,12 +119,16 @@ export class CompactedTopicView {
     return this.waitUntil(() => (this.positions.get(`${topic}/${partition}`) ?? 0n) >= target, timeoutMs, `${topic}/${partition}@${offset}`);
   }
 
+  private unavailable(message: string): Error {
+    return this.options.unavailable ? this.options.unavailable(message) : new ControlTopicUnavailableError(message);
+  }
+
   private waitUntil(satisfied: () => boolean, timeoutMs: number, what: string): Promise<void> {
     if (satisfied()) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((candidate) => candidate !== waiter);
-        reject(new RuntimeError('store_unavailable', `Kafka did not deliver ${what} within ${timeoutMs} ms; check the brokers (KAFKA_BROKERS) and retry.`));
+        reject(this.unavailable(`Kafka did not deliver ${what} within ${timeoutMs} ms; check the brokers (KAFKA_BROKERS) and retry.`));
       }, timeoutMs);
       const waiter: Waiter = {
         satisfied,

@@ -1,10 +1,11 @@
 import type { Kafka } from 'kafkajs';
 import type { Logger } from '../platform/logger.js';
 import type { TopicNames } from '../platform/topics.js';
-import { CompactedTopicView } from './compacted-view.js';
+import { CompactedTopicView } from '../platform/compacted-view.js';
 import { parseConnectionRecord, type ConnectionRecord } from './connection-record.js';
 import { parseState, type ConnectionState } from './connection-state.js';
 import type { WrittenAt } from './connection-store.js';
+import { RuntimeError } from './errors.js';
 
 /**
  * The API's materialized view of connections and their runtime state: tails the `connections`
@@ -22,6 +23,7 @@ export class ConnectionView {
       topics: [topics.connections, topics.connectionState],
       groupPrefix,
       logger,
+      unavailable: (message) => new RuntimeError('store_unavailable', message),
       apply: ({ topic, key, value }) => {
         if (topic === topics.connections) {
           const record = parseConnectionRecord(value);

@@ -4,13 +4,14 @@ import type { ConnectorDefinition } from '../connectors/sdk/types.js';
 import type { Logger } from '../platform/logger.js';
 import { topicNames, type TopicNames } from '../platform/topics.js';
 import { parseCursorRecord, type CursorRecord } from './capture-messages.js';
-import { CompactedTopicView, topicOffsets } from './compacted-view.js';
+import { CompactedTopicView, topicOffsets } from '../platform/compacted-view.js';
 import { parseConnectionRecord, type ConnectionRecord } from './connection-record.js';
 import { ConnectionRunner } from './connection-runner.js';
 import { parseState, type ConnectionState } from './connection-state.js';
 import { ConnectionStore } from './connection-store.js';
 import type { KeyRing } from './master-keys.js';
 import { ensureProducerTopics } from './producer-topics.js';
+import { RuntimeError } from './errors.js';
 import { DEFAULT_SETTINGS, type RuntimeSettings } from './runtime-settings.js';
 
 export interface WorkerOptions {
@@ -69,6 +70,7 @@ export class ProducerWorker {
       topics: [this.topics.cursors, this.topics.connectionState],
       groupPrefix: `${options.prefix}producers-view-${options.workerId}`,
       logger: options.logger,
+      unavailable: (message) => new RuntimeError('store_unavailable', message),
       apply: ({ topic, key, value }) => {
         if (topic === this.topics.cursors) setOrDelete(this.cursors, key, parseCursorRecord(value));
         else setOrDelete(this.states, key, parseState(value));

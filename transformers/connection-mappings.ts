@@ -1,6 +1,6 @@
 import type { Kafka } from 'kafkajs';
 import type { Logger } from '../platform/logger.js';
-import { CompactedTopicView } from '../producers/compacted-view.js';
+import { CompactedTopicView } from '../platform/compacted-view.js';
 import type { EntityName } from '../schemas/index.js';
 import { connectionMappingSchema, type ConnectionMapping, type EntityMapping } from './field-mapping-config.js';
 

@@ -1,6 +1,6 @@
 import type { Kafka, Producer } from 'kafkajs';
 import type { Logger } from '../../platform/logger.js';
-import { CompactedTopicView } from '../../producers/compacted-view.js';
+import { CompactedTopicView } from '../../platform/compacted-view.js';
 import { ApiError } from '../errors.js';
 
 export interface CompactedMapOptions<Value> {
@@ -31,6 +31,7 @@ export class CompactedMap<Value> {
       topics: [options.topic],
       groupPrefix: options.groupPrefix,
       logger: options.logger,
+      unavailable: (message) => new ApiError('store_unavailable', message),
       apply: ({ key, value, offset }) => {
         const parsed = value === null ? null : options.parse(value);
         if (parsed === null) this.entries.delete(key);

@@ -13,8 +13,8 @@
  * So a decision is only ever committed on a state that includes every earlier commit: two
  * instances can never give one id to two schemas. No election or forwarding is needed.
  */
-import { randomUUID } from 'node:crypto';
-import type { Consumer, Kafka, Producer } from 'kafkajs';
+import type { Kafka, Producer } from 'kafkajs';
+import { CompactedTopicView } from '../../platform/compacted-view.js';
 import type { Logger } from '../../platform/logger.js';
 import { ensureTopics } from '../../platform/kafka.js';
 import { registryErrors, RegistryError } from './errors.js';
@@ -37,10 +37,8 @@ export interface Planned<T> {
 const WRITE_ATTEMPTS = 6;
 
 export class RegistryLog {
-  private consumer: Consumer | undefined;
+  private view: CompactedTopicView | undefined;
   private markerProducer: Producer | undefined;
-  private applied = -1n;
-  private waiters: { offset: bigint; resolve: () => void }[] = [];
   private writeQueue: Promise<unknown> = Promise.resolve();
   private pendingCatchUp: Promise<void> | undefined;
   private nextCatchUp: Promise<void> | undefined;
@@ -71,42 +69,31 @@ export class RegistryLog {
     }
     this.markerProducer = kafka.producer({ allowAutoTopicCreation: false });
     await this.markerProducer.connect();
-    // A group of its own: every instance reads the whole topic; no offsets are ever committed.
-    this.consumer = kafka.consumer({ groupId: `${topic}.reader.${randomUUID()}`, readUncommitted: false, maxWaitTimeInMs: 500 });
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topic, fromBeginning: true });
-    await this.consumer.run({
-      autoCommit: false,
-      eachMessage: async ({ message }) => {
-        const record = decodeRecord(message.key, message.value);
+    // Every instance reads the whole topic (read_committed) in order; no offsets are ever committed.
+    this.view = new CompactedTopicView({
+      kafka,
+      topics: [topic],
+      groupPrefix: `${topic}.reader`,
+      logger: this.options.logger,
+      apply: ({ key, value }) => {
+        const record = decodeRecord(key === '' ? null : Buffer.from(key, 'utf8'), value);
         if (record) this.onRecord(record);
-        else this.options.logger.debug({ key: message.key?.toString() }, 'schema registry topic: record skipped');
-        this.advance(BigInt(message.offset));
+        else this.options.logger.debug({ key }, 'schema registry topic: record skipped');
       },
+      unavailable: (message) => registryErrors.timeout(message),
     });
+    await this.view.start();
     await this.catchUp();
   }
 
   async close(): Promise<void> {
-    await this.consumer?.disconnect();
+    await this.view?.stop();
     await this.markerProducer?.disconnect();
-    for (const waiter of this.waiters) waiter.resolve();
-    this.waiters = [];
-  }
-
-  private advance(offset: bigint): void {
-    this.applied = offset;
-    const ready = this.waiters.filter((waiter) => waiter.offset <= offset);
-    this.waiters = this.waiters.filter((waiter) => waiter.offset > offset);
-    for (const waiter of ready) waiter.resolve();
   }
 
   private waitApplied(offset: bigint): Promise<void> {
-    if (this.applied >= offset) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(registryErrors.timeout(`the registry topic was not read up to offset ${offset} within ${this.timeoutMs} ms`)), this.timeoutMs);
-      this.waiters.push({ offset, resolve: () => (clearTimeout(timer), resolve()) });
-    });
+    if (!this.view) return Promise.reject(registryErrors.store('the registry log was not started'));
+    return this.view.waitUntilApplied(this.options.topic, 0, offset.toString(), this.timeoutMs);
   }
 
   /**

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import type { Consumer, Kafka, Producer } from 'kafkajs';
+import type { Kafka, Producer } from 'kafkajs';
+import { CompactedTopicView } from '../../platform/compacted-view.js';
 import type { Logger } from '../../platform/logger.js';
 import { WebhookError } from './errors.js';
 import { healthKey, type StoredHealth, type StoredSubscription } from './subscription-schema.js';
@@ -8,12 +8,13 @@ import { healthKey, type StoredHealth, type StoredSubscription } from './subscri
  * Subscriptions live in the compacted `webhook-subscriptions` topic (Kafka Connect style): key
  * `<id>` holds the subscription, key `health:<id>` its delivery health, a tombstone deletes. Every
  * process that needs them (API, delivery workers) reads the whole topic into memory at start and
- * follows it; writes go to the topic and are applied locally once Kafka acknowledged them, so the
- * writer reads its own writes at once and others within moments.
+ * follows it (platform/compacted-view.ts); writes go to the topic and are applied locally once
+ * Kafka acknowledged them, so the writer reads its own writes at once and others within moments.
  *
- * Lifecycle: `start()` resolves when the topic has been read up to its end at start-up; `stop()`
- * leaves the group. Writes (`put`, `putHealth`, `remove`) reject with webhook_store_unavailable
- * when Kafka does not acknowledge them.
+ * Lifecycle: `start()` resolves when the topic has been read up to its end at start-up (or
+ * rejects with webhook_store_unavailable after `readyTimeoutMs`); `stop()` leaves the group.
+ * Writes (`put`, `putHealth`, `remove`) reject with webhook_store_unavailable when Kafka does not
+ * acknowledge them.
  */
 export type SubscriptionListener = (id: string, subscription: StoredSubscription | undefined) => void;
 
@@ -31,50 +32,31 @@ export class SubscriptionStore {
   // Deleted ids are never reused; remembering them stops a lagging read from resurrecting one.
   private readonly deleted = new Set<string>();
   private readonly listeners = new Set<SubscriptionListener>();
-  private consumer: Consumer | undefined;
+  private readonly view: CompactedTopicView;
   private producer: Producer | undefined;
 
-  constructor(private readonly options: SubscriptionStoreOptions) {}
+  constructor(private readonly options: SubscriptionStoreOptions) {
+    const { kafka, topic, logger } = options;
+    this.view = new CompactedTopicView({
+      kafka,
+      topics: [topic],
+      // A fresh group each time: this reader wants the whole topic, never a share of it.
+      groupPrefix: `${topic}.reader`,
+      logger,
+      apply: ({ key, value }) => this.apply(key, value),
+      unavailable: (message) => new WebhookError('webhook_store_unavailable', `Reading the subscriptions topic ${topic}: ${message}`),
+    });
+  }
 
   async start(): Promise<void> {
-    const { kafka, topic } = this.options;
-    const admin = kafka.admin();
-    await admin.connect();
-    const ends = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
-    const pending = new Map(ends.filter((end) => Number(end.high) > 0).map((end) => [end.partition, Number(end.high)]));
-
-    this.producer = kafka.producer({ allowAutoTopicCreation: false });
+    this.producer = this.options.kafka.producer({ allowAutoTopicCreation: false });
     await this.producer.connect();
-    // A fresh group each time: this reader wants the whole topic, never a share of it.
-    this.consumer = kafka.consumer({ groupId: `${topic}.reader.${randomUUID()}`, maxWaitTimeInMs: 500 });
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topic, fromBeginning: true });
-
-    const caughtUp = new Promise<void>((resolve) => {
-      if (pending.size === 0) resolve();
-      this.consumer!.on(this.consumer!.events.END_BATCH_PROCESS, ({ payload }) => {
-        const target = pending.get(payload.partition);
-        if (target !== undefined && Number(payload.lastOffset) + 1 >= target) pending.delete(payload.partition);
-        if (pending.size === 0) resolve();
-      });
-    });
-    await this.consumer.run({
-      autoCommit: false,
-      eachMessage: async ({ message }) => this.apply(message.key?.toString() ?? '', message.value),
-    });
-    const timeoutMs = this.options.readyTimeoutMs ?? 60_000;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new WebhookError('webhook_store_unavailable', `Reading the subscriptions topic ${topic} did not finish within ${timeoutMs} ms; check that Kafka is reachable.`)),
-        timeoutMs,
-      );
-    });
-    await Promise.race([caughtUp, timeout]).finally(() => clearTimeout(timer));
+    await this.view.start();
+    await this.view.waitForEnd(this.options.readyTimeoutMs ?? 60_000);
   }
 
   async stop(): Promise<void> {
-    await this.consumer?.disconnect();
+    await this.view.stop();
     await this.producer?.disconnect();
   }
 
@@ -133,13 +115,8 @@ export class SubscriptionStore {
       else this.applyTombstone(id);
       return;
     }
-    let parsed: StoredSubscription | StoredHealth;
-    try {
-      parsed = JSON.parse(value.toString('utf8'));
-    } catch (error) {
-      this.options.logger.error({ err: error, key }, 'webhook subscriptions topic: unreadable record skipped');
-      return;
-    }
+    // An unreadable record throws here; the view logs and skips it.
+    const parsed = JSON.parse(value.toString('utf8')) as StoredSubscription | StoredHealth;
     if (parsed.kind === 'health') this.healths.set(id, parsed);
     else if (parsed.kind === 'subscription') this.applySubscription(parsed);
   }

@@ -4,7 +4,7 @@ import type { Logger } from '../../platform/logger.js';
 import { createLogger } from '../../platform/logger.js';
 import type { MillraceEvent } from '../../platform/events.js';
 import { topicNames, type TopicNames } from '../../platform/topics.js';
-import { CompactedTopicView } from '../../producers/compacted-view.js';
+import { CompactedTopicView } from '../../platform/compacted-view.js';
 import { ConnectionService } from '../../producers/connection-service.js';
 import { keyRing, type KeyRing } from '../../producers/master-keys.js';
 import type { RuntimeSettings } from '../../producers/runtime-settings.js';
