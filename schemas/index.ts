@@ -11,6 +11,7 @@ export {
   mappedRecordSchema,
   writeInputSchema,
   parseUnifiedRecord,
+  safeParseUnifiedRecord,
   parseMappedRecord,
   validationIssues,
   jsonSchemaFor,

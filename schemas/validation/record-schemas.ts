@@ -11,6 +11,7 @@ import type { EntityName } from '../entities.js';
 import type { MappedRecordMap, UnifiedRecordMap, WriteInputMap } from '../generated/types.js';
 import { entityModels, TRANSFORMER_FIELDS } from '../model/index.js';
 import type { WritableEntityName } from './writable-entities.js';
+import { safeParseCompiled } from './record-parser.js';
 import { fieldInMode, fieldSchema, type SchemaMode } from './zod-fields.js';
 
 export { WRITABLE_ENTITIES, type WritableEntityName } from './writable-entities.js';
@@ -95,8 +96,17 @@ export class RecordValidationError extends Error {
   }
 }
 
+/**
+ * `unifiedRecordSchema(entity).safeParse(value)`, with the same result, several times faster on
+ * records that are valid (record-parser.ts): what the transformer runs on every record.
+ */
+export function safeParseUnifiedRecord<E extends EntityName>(entity: E, value: unknown): z.ZodSafeParseResult<UnifiedRecordMap[E]> {
+  const schema = unifiedRecordSchema(entity);
+  return safeParseCompiled(entity, value, (input) => schema.safeParse(input)) as z.ZodSafeParseResult<UnifiedRecordMap[E]>;
+}
+
 export function parseUnifiedRecord<E extends EntityName>(entity: E, value: unknown): UnifiedRecordMap[E] {
-  const result = unifiedRecordSchema(entity).safeParse(value);
+  const result = safeParseUnifiedRecord(entity, value);
   if (!result.success) throw new RecordValidationError(entity, validationIssues(result.error));
   return result.data;
 }

@@ -43,6 +43,12 @@ describe('unified and mapped record validators', () => {
     expect(parsed).toMatchObject({ total: '12.5', exchange_rate: '0', remote_updated_at: '2021-07-19T19:30:24.123Z', ship_to_address: null });
   });
 
+  it('reports a version that is not digits as an issue instead of throwing', () => {
+    const record = { ...exampleRecord('vendor'), version: 'x' };
+    const issues = issuesOf(unifiedRecordSchema('vendor').safeParse(record));
+    expect(issues).toEqual([{ path: 'version', message: 'must be a non-negative 64-bit integer written as a string of digits' }]);
+  });
+
   it('names the path of every wrong field, down to the line', () => {
     const issues = issuesOf(
       mappedRecordSchema('purchase_order').safeParse({

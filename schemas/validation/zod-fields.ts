@@ -23,23 +23,53 @@ const decimal = z
     if (problem) ctx.addIssue({ code: 'custom', message: `${value} ${problem}` });
   });
 
-const timestamp = z.iso
-  .datetime({ offset: true, error: 'must be an ISO 8601 timestamp with a time zone, e.g. 2024-05-01T10:00:00Z' })
+const isoTimestamp = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 timestamp with a time zone, e.g. 2024-05-01T10:00:00Z' });
+const timestamp = isoTimestamp
   .overwrite(canonicalTimestamp)
   .superRefine((value, ctx) => {
     const problem = timestampRangeProblem(value);
     if (problem) ctx.addIssue({ code: 'custom', message: `${value} ${problem}` });
   });
 
-const date = z.iso.date({ error: 'must be a date written YYYY-MM-DD' }).superRefine((value, ctx) => {
+const isoDate = z.iso.date({ error: 'must be a date written YYYY-MM-DD' });
+const date = isoDate.superRefine((value, ctx) => {
   const problem = dateRangeProblem(value);
   if (problem) ctx.addIssue({ code: 'custom', message: `${value} ${problem}` });
 });
 
+const LONG_PATTERN = /^\d{1,19}$/;
 const long = z
   .string()
-  .regex(/^\d{1,19}$/, 'must be a non-negative 64-bit integer written as a string of digits')
-  .refine((value) => BigInt(value) <= INT64_MAX, 'is larger than a 64-bit integer');
+  .regex(LONG_PATTERN, 'must be a non-negative 64-bit integer written as a string of digits')
+  // zod runs every check even after the pattern failed: BigInt('x') would throw, not report.
+  .refine((value) => !LONG_PATTERN.test(value) || fitsInt64(value), 'is larger than a 64-bit integer');
+
+const id = () => z.uuid('must be a Millrace id (a UUID, see recordId)');
+
+/**
+ * The patterns zod's own string formats check, taken from the schemas above, so the compiled
+ * parser (record-parser.ts) accepts exactly what they accept.
+ */
+export const FORMAT_PATTERNS = {
+  timestamp: isoTimestamp.def.pattern!,
+  date: isoDate.def.pattern!,
+  uuid: id().def.pattern!,
+  long: LONG_PATTERN,
+} as const;
+
+/** A string of digits that is a non-negative Int64 (long's refinement). */
+export function fitsInt64(digits: string): boolean {
+  return digits.length < 19 || BigInt(digits) <= INT64_MAX;
+}
+
+/** An address with nothing in it is no address: null (ClickHouse keeps no null tuples). */
+export function isEmptyRecord(value: Record<string, unknown>): boolean {
+  for (const key in value) {
+    const item = value[key];
+    if (!(item === null || item === false || (Array.isArray(item) && item.length === 0))) return false;
+  }
+  return true;
+}
 
 const jsonText = z.string().refine((value) => {
   try {
@@ -57,7 +87,7 @@ function scalar(type: Exclude<FieldType, { kind: 'record' | 'records' }>): z.Zod
     case 'code':
       return type.pattern ? z.string().regex(type.pattern.regex, `must be ${type.pattern.hint}`) : z.string();
     case 'id':
-      return z.uuid('must be a Millrace id (a UUID, see recordId)');
+      return id();
     case 'enum':
       return z.enum(type.enum.values.map((value) => value.value) as [string, ...string[]], {
         error: `must be one of ${type.enum.values.map((value) => value.value).join(', ')}`,
@@ -79,7 +109,7 @@ function scalar(type: Exclude<FieldType, { kind: 'record' | 'records' }>): z.Zod
     case 'json':
       return jsonText;
     case 'list':
-      return z.array(type.of === 'id' ? z.uuid('must be a Millrace id (a UUID, see recordId)') : z.string());
+      return z.array(type.of === 'id' ? id() : z.string());
   }
 }
 
@@ -88,11 +118,6 @@ export function fieldInMode(field: FieldDef, mode: SchemaMode, nested: boolean):
   if (mode === 'record') return true;
   if (mode === 'create' || nested) return field.write !== undefined;
   return field.write === 'create_update';
-}
-
-/** An address with nothing in it is no address: null (ClickHouse keeps no null tuples). */
-function isEmptyRecord(value: Record<string, unknown>): boolean {
-  return Object.values(value).every((item) => item === null || item === false || (Array.isArray(item) && item.length === 0));
 }
 
 export function recordObject(record: RecordDef, mode: SchemaMode, nested: boolean): z.ZodObject {
