@@ -47,6 +47,15 @@ interface ClientPrototype {
 /** Produce API versions whose request body is v3's (v4–v7 differ only in the response). */
 const RECORD_BATCH_VERSIONS = new Set([3, 4, 5, 6, 7]);
 
+let enabled = true;
+/**
+ * Switches the installed patch off and on again (producers created meanwhile keep kafkajs's own
+ * partitioner). For the benchmark's "kafkajs as shipped" line; Millrace itself never turns it off.
+ */
+export function setFastProduceEnabled(value: boolean): void {
+  enabled = value;
+}
+
 export function kafkajsVersion(): string {
   return (require('kafkajs/package.json') as { version: string }).version;
 }
@@ -65,7 +74,7 @@ function installProduceEncoder(): void {
   const apiKeys = require('kafkajs/src/protocol/requests/apiKeys.js') as { Produce: number };
   const original = definition.protocol;
   definition.protocol = ({ version }) => {
-    if (!RECORD_BATCH_VERSIONS.has(version)) return original({ version });
+    if (!enabled || !RECORD_BATCH_VERSIONS.has(version)) return original({ version });
     const response = require(`kafkajs/src/protocol/requests/produce/v${version}/response.js`) as unknown;
     return (body) => ({
       request: {
@@ -87,7 +96,8 @@ function installDefaultPartitioner(): void {
   if (prototype[INSTALLED]) return;
   const original = prototype.producer;
   prototype.producer = function producer(this: unknown, config = {}) {
-    return original.call(this, config.createPartitioner ? config : { ...config, createPartitioner: millraceDefaultPartitioner });
+    if (!enabled || config.createPartitioner) return original.call(this, config);
+    return original.call(this, { ...config, createPartitioner: millraceDefaultPartitioner });
   };
   prototype[INSTALLED] = true;
 }
