@@ -70,8 +70,11 @@ export interface TestPipeline {
    * transaction that wrote its last records (every writer of these topics is transactional).
    */
   waitForCaughtUp(options?: { timeoutMs?: number }): Promise<void>;
-  /** Stops the stages, closes ClickHouse, removes its data directory and the prefix's topics. */
-  stop(): Promise<void>;
+  /**
+   * Stops the stages, closes ClickHouse, removes its data directory and the prefix's topics
+   * (`beforeRemovingTopics` runs first: a caller's own consumer of one of them stops there).
+   */
+  stop(options?: { beforeRemovingTopics?: () => Promise<unknown> }): Promise<void>;
 }
 
 /** `topic/partition (committed/end)` of every partition the group has not committed up to its end but one. */
@@ -198,9 +201,10 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Test
         await admin.disconnect();
       }
     },
-    async stop() {
+    async stop(stopOptions = {}) {
       await stages.stop();
       fs.rmSync(dataDir, { recursive: true, force: true });
+      await stopOptions.beforeRemovingTopics?.();
       await removeTopics();
     },
   };
