@@ -6,6 +6,7 @@
 import { ENTITY_PLURALS, type EntityName } from '../entities.js';
 import { entityModels } from '../model/index.js';
 import { clickhouseColumns, quoteIdentifier } from './columns.js';
+import { RECORD_IMAGE_COLUMN } from './record-image.js';
 
 /** Blocks ClickHouse remembers per table to drop a re-inserted batch (insert_deduplication_token). */
 export const DEDUPLICATION_WINDOW = 1000;
@@ -25,6 +26,15 @@ export function clickhouseTableName(entity: EntityName): string {
   return ENTITY_PLURALS[entity];
 }
 
+/**
+ * The column keeping each row's API image (record-image.ts): one ZSTD stream a list reads instead
+ * of every field's. '' when the writer did not give it (rows from before it existed, inserts
+ * outside the sink); readers then fall back to the fields.
+ */
+export function recordImageColumnDefinition(): string {
+  return `${quoteIdentifier(RECORD_IMAGE_COLUMN)} String DEFAULT '' COMMENT ${quoteString('The record as GET /v1 serves it (JSON, remote_data left out), written by the sink; empty for rows written before this column existed.')} CODEC(ZSTD(3))`;
+}
+
 export function clickhouseTableDdl(entity: EntityName, options: TableDdlOptions = {}): string {
   const table = quoteIdentifier(options.table ?? clickhouseTableName(entity));
   const name = options.database ? `${quoteIdentifier(options.database)}.${table}` : table;
@@ -32,7 +42,8 @@ export function clickhouseTableDdl(entity: EntityName, options: TableDdlOptions 
   return [
     `CREATE TABLE IF NOT EXISTS ${name}`,
     '(',
-    columns.join(',\n'),
+    `${columns.join(',\n')},`,
+    `    ${recordImageColumnDefinition()}`,
     ')',
     'ENGINE = ReplacingMergeTree(`version`)',
     'ORDER BY (`connection_id`, `id`)',

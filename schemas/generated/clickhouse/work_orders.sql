@@ -50,7 +50,8 @@ CREATE TABLE IF NOT EXISTS `work_orders`
     `custom_fields` Map(String, String) COMMENT 'The source\'s custom fields (SAP YY1_*, NetSuite custbody*/custcol*, Dynamics extension fields), name → value. Strings are kept as they are; any other JSON value (number, boolean, null, object, array) is stored as its JSON text, e.g. 42 → "42", true → "true".',
     `remote_data` String COMMENT 'The raw source record, untouched, as JSON text. Always present, so nothing the source sent is ever lost.',
     `synced_at` DateTime64(3, 'UTC') COMMENT 'When Millrace captured this image of the record (UTC).',
-    `version` Int64 COMMENT 'Version of this image: the capture time in microseconds since the epoch, a 64-bit integer (a string of digits in JSON). Strictly increasing per record; a replay gives the same version, so every sink is idempotent.'
+    `version` Int64 COMMENT 'Version of this image: the capture time in microseconds since the epoch, a 64-bit integer (a string of digits in JSON). Strictly increasing per record; a replay gives the same version, so every sink is idempotent.',
+    `record_json` String DEFAULT '' COMMENT 'The record as GET /v1 serves it (JSON, remote_data left out), written by the sink; empty for rows written before this column existed.' CODEC(ZSTD(3))
 )
 ENGINE = ReplacingMergeTree(`version`)
 ORDER BY (`connection_id`, `id`)
