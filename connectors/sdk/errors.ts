@@ -77,6 +77,7 @@ export class ConnectorError extends Error {
       message: this.message,
       retriable: this.retriable,
       ...(this.status !== undefined ? { status: this.status } : {}),
+      ...(this.retryAfterSeconds !== undefined ? { retry_after_seconds: this.retryAfterSeconds } : {}),
       ...(this.sourceCode !== undefined ? { source_code: this.sourceCode } : {}),
       ...(this.sourceMessage !== undefined ? { source_message: this.sourceMessage } : {}),
       ...(this.fieldErrors !== undefined ? { field_errors: this.fieldErrors } : {}),
