@@ -69,9 +69,9 @@ export class SapClient {
     }
   }
 
-  /** A write through the CSRF session (never retried automatically). */
-  write(service: string, method: HttpMethod, resource: string, body: unknown): Promise<HttpResponse> {
-    return this.csrf.write(`${service}/`, { method, path: `${service}/${resource}`, body, headers: { 'content-type': 'application/json' } });
+  /** A write through the CSRF session (never retried automatically); `headers` carry `If-Match` for entities with an ETag. */
+  write(service: string, method: HttpMethod, resource: string, body: unknown, headers: Record<string, string> = {}): Promise<HttpResponse> {
+    return this.csrf.write(`${service}/`, { method, path: `${service}/${resource}`, body, headers: { ...headers, 'content-type': 'application/json' } });
   }
 
   close(): Promise<void> {

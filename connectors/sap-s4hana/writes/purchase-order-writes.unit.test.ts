@@ -124,16 +124,27 @@ describe('purchase order writes', () => {
     expect(after.records.map((record) => record.PurchaseOrder)).toContain('4500000002');
   });
 
-  it('a locked order and a stale remote_updated_at are conflicts; a deleted order is refused', async () => {
+  it('a locked order and a change based on an old version are conflicts; a deleted order is refused', async () => {
     harness = await startHarness({ size: 20 });
     harness.sandbox.control.lockPurchaseOrder('4500000001', 'BUYER_02');
     const locked = await failure(purchaseOrderWrites.update!(harness.client, '4500000001', { payment_terms: '0004' }, ctx));
     expect(locked).toMatchObject({ kind: 'conflict', status: 409, sourceCode: 'ME/006' });
-    const current = mapPurchaseOrder((await purchaseOrdersStream.fetchOne!(harness.client, '4500000003'))!, testMapContext);
+    const seen = (await purchaseOrdersStream.fetchOne!(harness.client, '4500000003'))!;
+    const seenAt = mapPurchaseOrder(seen, testMapContext).remote_updated_at!;
     harness.sandbox.control.updatePurchaseOrder('4500000003', { PaymentTerms: '0001' });
-    const stale = await failure(purchaseOrderWrites.update!(harness.client, '4500000003', { payment_terms: '0004', remote_updated_at: current.remote_updated_at! }, ctx));
-    expect(stale).toMatchObject({ kind: 'conflict', details: { expected_remote_updated_at: current.remote_updated_at } });
+    const theirs = mapPurchaseOrder((await purchaseOrdersStream.fetchOne!(harness.client, '4500000003'))!, testMapContext).remote_updated_at!;
+    const patches = () => harness!.sandbox.state.requestLog.filter((entry) => entry.method === 'PATCH').length;
+    const before = patches();
+    // Based on the stored raw record (its LastChangeDateTime) or, without one, on remote_updated_at.
+    for (const baseVersion of [{ remoteData: seen, remoteUpdatedAt: seenAt }, { remoteData: { PurchaseOrder: '4500000003' }, remoteUpdatedAt: seenAt }]) {
+      const stale = await failure(purchaseOrderWrites.update!(harness.client, '4500000003', { payment_terms: '0004' }, { ...ctx, baseVersion }));
+      expect(stale).toMatchObject({ kind: 'conflict', status: 409, details: { your_version_timestamp: seenAt, current_version_timestamp: theirs } });
+    }
+    expect(patches()).toBe(before);
     expect(harness.sandbox.control.purchaseOrder('4500000003')!.PaymentTerms).toBe('0001');
+    const fresh = (await purchaseOrdersStream.fetchOne!(harness.client, '4500000003'))!;
+    await purchaseOrderWrites.update!(harness.client, '4500000003', { payment_terms: '0004' }, { ...ctx, baseVersion: { remoteData: fresh, remoteUpdatedAt: theirs } });
+    expect(harness.sandbox.control.purchaseOrder('4500000003')!.PaymentTerms).toBe('0004');
     // PO 4500000013 is generated with deletion code L.
     const deleted = await failure(purchaseOrderWrites.update!(harness.client, '4500000013', { payment_terms: '0004' }, ctx));
     expect(deleted).toMatchObject({ kind: 'validation', sourceCode: 'ME/112' });

@@ -7,6 +7,7 @@ import { readEntity } from '../odata/page.js';
 import { keyPredicate } from '../odata/values.js';
 import { SERVICES } from '../services.js';
 import { workOrdersStream } from '../streams/work-orders.js';
+import { baseVersionOf, conflictError, ifMatch, isStale, versionOf } from './base-version.js';
 import { WORK_ORDER_PATHS, withUnifiedPaths } from './error-paths.js';
 import { sapDate } from './purchase-order-payload.js';
 
@@ -14,6 +15,8 @@ import { sapDate } from './purchase-order-payload.js';
  * Maintenance order writes through API_MAINTENANCEORDER: create (header and operations; SAP
  * starts it in CRTD) and PATCH of header fields. Status changes (release, technical completion)
  * are actions this API version does not offer, so a status other than `requested` is refused.
+ * An update is checked against the version it is based on first (base-version.ts): a changed
+ * LastChangeDateTime (or ETag) is a `conflict` and nothing is written.
  */
 type Input = Record<string, any>;
 
@@ -147,11 +150,20 @@ async function create(client: SapClient, input: Partial<MappedRecord<'work_order
 
 async function update(client: SapClient, remoteId: string, patch: Partial<MappedRecord<'work_order'>>, ctx: WriteContext): Promise<WriteResult> {
   refuseInvalid(patch, 'update', client.config);
+  const current = await workOrdersStream.fetchOne!(client, remoteId);
+  if (!current) throw new ConnectorError('not_found', `maintenance order ${remoteId} does not exist in SAP`, { status: 404 });
+  const currentVersion = versionOf(current);
+  const base = baseVersionOf(ctx) ?? currentVersion;
+  if (isStale(base, currentVersion)) throw conflictError(`maintenance order ${remoteId}`, base, currentVersion);
   const body = headerBody(patch);
   if (Object.keys(body).length > 0) {
     try {
-      await client.write(SERVICES.maintenanceOrder, 'PATCH', `MaintenanceOrder${keyPredicate({ MaintenanceOrder: remoteId })}`, body);
+      await client.write(SERVICES.maintenanceOrder, 'PATCH', `MaintenanceOrder${keyPredicate({ MaintenanceOrder: remoteId })}`, body, ifMatch(currentVersion));
     } catch (error) {
+      if (error instanceof ConnectorError && error.kind === 'conflict' && error.status === 412) {
+        const now = await workOrdersStream.fetchOne!(client, remoteId);
+        throw conflictError(`maintenance order ${remoteId}`, base, now ? versionOf(now) : null, error);
+      }
       throw withUnifiedPaths(error, WORK_ORDER_PATHS);
     }
   }

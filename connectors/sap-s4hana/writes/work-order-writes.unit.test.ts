@@ -5,6 +5,7 @@ import { testMapContext } from '../mappers/test-context.js';
 import { mapWorkOrder } from '../mappers/work-order.js';
 import type { ODataRecord } from '../odata/page.js';
 import { startHarness, type Harness } from '../sandbox/test-harness.js';
+import { workOrdersStream } from '../streams/work-orders.js';
 import { validateWorkOrder, workOrderWrites } from './work-order-writes.js';
 
 let harness: Harness | undefined;
@@ -96,5 +97,20 @@ describe('maintenance order writes', () => {
     expect(closed).toMatchObject({ kind: 'validation', sourceCode: 'IW/010' });
     const missing = await failure(workOrderWrites.update!(harness.client, '4999999', { title: 'x' } as never, ctx));
     expect(missing).toMatchObject({ kind: 'not_found', status: 404 });
+  });
+
+  it('refuses a change based on an old version of the order, naming both change times, and writes nothing', async () => {
+    harness = await startHarness({ size: 8 });
+    const seen = (await workOrdersStream.fetchOne!(harness.client, '4000003'))!;
+    const seenAt = mapWorkOrder(seen, testMapContext).remote_updated_at ?? null;
+    harness.sandbox.control.updateMaintenanceOrder('4000003', { MaintenanceOrderDesc: 'Changed in SAP' });
+    const theirs = mapWorkOrder((await workOrdersStream.fetchOne!(harness.client, '4000003'))!, testMapContext).remote_updated_at;
+    expect(theirs).not.toBe(seenAt);
+    const stale = await failure(workOrderWrites.update!(harness.client, '4000003', { title: 'Mine' } as never, { ...ctx, baseVersion: { remoteData: seen, remoteUpdatedAt: seenAt } }));
+    expect(stale).toMatchObject({ kind: 'conflict', status: 409, details: { your_version_timestamp: seenAt, current_version_timestamp: theirs } });
+    expect(harness.sandbox.state.tenant.maintenanceOrders.get('4000003')).toMatchObject({ MaintenanceOrderDesc: 'Changed in SAP' });
+    const fresh = (await workOrdersStream.fetchOne!(harness.client, '4000003'))!;
+    const result = await workOrderWrites.update!(harness.client, '4000003', { title: 'Mine' } as never, { ...ctx, baseVersion: { remoteData: fresh, remoteUpdatedAt: theirs ?? null } });
+    expect(mapWorkOrder(result.raw as ODataRecord, testMapContext).title).toBe('Mine');
   });
 });
