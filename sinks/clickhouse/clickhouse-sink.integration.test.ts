@@ -11,6 +11,7 @@ import { CLICKHOUSE_READ_SETTINGS, ENTITY_NAMES, ENTITY_PLURALS, createUnifiedCo
 import { testKafka, uniqueName } from '../../test/support/kafka.js';
 import { testRegistryUrl } from '../../test/support/registry.js';
 import { waitFor } from '../../test/support/wait-for.js';
+import { recordImageJson } from '../../schemas/clickhouse/record-image.js';
 import { DLQ_HEADERS } from '../../transformers/dead-letter.js';
 import { startClickHouseSink, type ClickHouseSink } from './clickhouse-sink.js';
 import { countRows, queryRows, rawMessage, sendAll, unifiedMessages, unifiedRecord } from './testing/sink-fixtures.js';
@@ -59,8 +60,10 @@ describe('ClickHouse sink', () => {
     // count() without FINAL: every record exactly once, no duplicate rows waiting for a merge.
     expect(await countRows(clickhouse, table, where)).toBe(40);
     const rows = await clickhouse.client.query({ query: `SELECT * FROM ${table} WHERE ${where} ORDER BY remote_id`, format: 'JSONEachRow', clickhouse_settings: CLICKHOUSE_READ_SETTINGS });
-    const back = ((await rows.json()) as Record<string, unknown>[]).map((row) => fromClickHouseRow(entity, row));
-    expect(back).toStrictEqual(records);
+    const read = (await rows.json()) as Record<string, unknown>[];
+    expect(read.map((row) => fromClickHouseRow(entity, row))).toStrictEqual(records);
+    // Each row carries the API's image of its record, the one the API lists from.
+    expect(read.map((row) => JSON.parse(row.record_json as string) as unknown)).toStrictEqual(records.map((record) => JSON.parse(recordImageJson(entity, record as never)) as unknown));
   });
 
   it('reads back a record whose addresses and optional fields are null exactly as it was sent', async () => {
@@ -69,7 +72,11 @@ describe('ClickHouse sink', () => {
     await sendAll(kafka, unifiedTopic(prefix, 'purchase_order'), await unifiedMessages(codec, 'purchase_order', [record]));
     await waitFor(async () => (await countRows(clickhouse, 'purchase_orders', `connection_id = '${connection}'`)) === 1, { description: 'the record', timeoutMs: 60_000 });
     const rows = await clickhouse.client.query({ query: `SELECT * FROM purchase_orders WHERE connection_id = '${connection}'`, format: 'JSONEachRow', clickhouse_settings: CLICKHOUSE_READ_SETTINGS });
-    expect(fromClickHouseRow('purchase_order', ((await rows.json()) as Record<string, unknown>[])[0]!)).toStrictEqual(record);
+    const [row] = (await rows.json()) as Record<string, unknown>[];
+    expect(fromClickHouseRow('purchase_order', row!)).toStrictEqual(record);
+    const image = JSON.parse(row!.record_json as string) as Record<string, unknown>;
+    expect(image).toMatchObject({ ship_to_address: null, bill_to_address: null, memo: null, total: null, issue_date: null, remote_updated_at: null });
+    expect(image).not.toHaveProperty('remote_data');
   });
 
   it('shows the newest version in the _latest view and hides a record whose newest version is a delete', async () => {

@@ -29,6 +29,9 @@ export async function runMigrations(clickhouse: ClickHouse, logger: Logger, migr
   });
   const done = await appliedVersions(clickhouse);
   const applied: number[] = [];
+  // Fields the model gained since the last start come first when migrations are pending: a
+  // migration may read every field of a table (0006 spells each row's image from them).
+  if (migrations.some((migration) => !done.has(migration.version))) await reconcileEntityColumns(clickhouse, logger);
   for (const migration of migrations) {
     if (done.has(migration.version)) continue;
     for (const [index, statement] of migration.statements.entries()) {

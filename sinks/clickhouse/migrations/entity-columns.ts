@@ -23,8 +23,11 @@ export async function reconcileEntityColumns(clickhouse: ClickHouse, logger: Log
   });
   const existing = new Map<string, string>();
   for (const row of (await result.json()) as { table: string; name: string; type: string }[]) existing.set(`${row.table}.${row.name}`, row.type);
+  const tables = new Set([...existing.keys()].map((key) => key.slice(0, key.indexOf('.'))));
   for (const entity of ENTITY_NAMES) {
     const table = clickhouseTableName(entity);
+    // Not created yet (a first start runs this before the migrations too): migration 1 creates it from the model.
+    if (!tables.has(table)) continue;
     for (const column of clickhouseColumns(entity)) {
       const current = existing.get(`${table}.${column.name}`);
       if (current === undefined) {

@@ -1,4 +1,5 @@
 import { ENTITY_NAMES, clickhouseTableName, entityModels, type EntityName } from '../../../schemas/index.js';
+import { RECORD_IMAGE_COLUMN } from '../../../schemas/clickhouse/record-image.js';
 import { DEAD_LETTERS_TABLE, RAW_RECORDS_TABLE, SYNC_RUNS_TABLE } from '../tables.js';
 
 /**
@@ -84,7 +85,8 @@ function flattenedViewSql(spec: FlattenedView): string {
 
 export function viewStatements(): string[] {
   const latest = ENTITY_NAMES.map(
-    (entity) => `CREATE OR REPLACE VIEW ${latestViewName(entity)} AS\nSELECT * FROM ${clickhouseTableName(entity)} FINAL\nWHERE NOT is_deleted`,
+    // The API's stored image (record_json) is left out: the fields are the view's columns.
+    (entity) => `CREATE OR REPLACE VIEW ${latestViewName(entity)} AS\nSELECT * EXCEPT (${RECORD_IMAGE_COLUMN}) FROM ${clickhouseTableName(entity)} FINAL\nWHERE NOT is_deleted`,
   );
   return [
     ...latest,
