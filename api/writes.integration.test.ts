@@ -10,7 +10,7 @@ import { recordId } from '../schemas/index.js';
 import { uniqueName } from '../test/support/kafka.js';
 import { waitFor } from '../test/support/wait-for.js';
 import { startApiHarness, type ApiHarness } from './testing/api-harness.js';
-import { insertRecords, unifiedRecord } from './testing/record-rows.js';
+import { storeSourceImage } from './testing/stored-images.js';
 
 function newOrder(overrides: Record<string, unknown> = {}) {
   return {
@@ -32,14 +32,13 @@ describe('writes through the API to the source system', () => {
   let connectionId: string;
   let raw: CompactedTopicView;
   const rawMessages: ViewMessage[] = [];
+  const sapConfig = () => ({ baseUrl: sap.baseUrl, username: sap.credentials.username, password: sap.credentials.password });
   const creates = () => sap.state.requestLog.filter((entry) => entry.method === 'POST' && entry.url.includes('/A_PurchaseOrder')).length;
 
   beforeAll(async () => {
     sap = await startSapSandbox({ size: 10 });
     api = await startApiHarness({ connectorList: [sapS4hanaConnector, netsuiteConnector] });
-    const created = await api.call('POST', '/v1/connections', {
-      body: { system: 'sap_s4hana', name: 'S/4HANA', config: { baseUrl: sap.baseUrl, username: sap.credentials.username, password: sap.credentials.password }, paused: true },
-    });
+    const created = await api.call('POST', '/v1/connections', { body: { system: 'sap_s4hana', name: 'S/4HANA', config: sapConfig(), paused: true } });
     expect(created.status).toBe(201);
     connectionId = created.body.connection.id;
     raw = new CompactedTopicView({ kafka: api.kafka, topics: [topicNames(api.prefix).raw('purchase_orders')], groupPrefix: uniqueName('raw-tail'), logger: createLogger({ level: 'silent' }), apply: (message) => rawMessages.push(message) });
@@ -130,8 +129,8 @@ describe('writes through the API to the source system', () => {
   });
 
   it('updates a record it has read, by its Millrace id', async () => {
-    const record = unifiedRecord('purchase_order', connectionId, '4500000001', { source_system: 'sap_s4hana' });
-    await insertRecords(api.clickhouse, 'purchase_order', [record]);
+    // Stored as a sync leaves it: the update is based on this version (a stale one is tested in write-conflicts).
+    const { record } = await storeSourceImage(api.clickhouse, sapS4hanaConnector, sapConfig(), connectionId, 'purchase_order', '4500000001');
     const id = record.id as string;
     const dry = await api.call('PATCH', `/v1/purchase-orders/${id}?dry_run=true`, { key: api.keys.write, body: { payment_terms: '0004' } });
     expect(dry.status).toBe(200);
