@@ -73,6 +73,12 @@ export interface StreamDefinition<Client, Raw, Cursor> {
   primaryKey: string;
   /** Field (dot path) in the raw record the cursor advances on; null for full-refresh streams. */
   cursorField: string | null;
+  /**
+   * The cursor field may be null in a record the source legitimately has (SAP maintenance orders
+   * never changed since creation have no LastChangeDateTime; full passes find them). The generic
+   * stream check then requires the field to be present, not to hold a value. Default false.
+   */
+  cursorNullable?: boolean;
   syncMode: SyncMode;
   /** How often the runtime polls by default; a connection may override it. */
   defaultIntervalSeconds: number;
