@@ -46,6 +46,7 @@ export const API_ERRORS = {
   // Writes
   write_not_supported: { status: 405, fix: 'This connection\'s connector cannot write this entity; GET /v1/connectors lists what each connector writes.' },
   write_validation_failed: { status: 422, fix: 'Correct the fields listed in `issues` (the unified model\'s rules and the source system\'s own rules).' },
+  reference_not_found: { status: 422, fix: 'Each field in `issues` holds a Millrace id that is not a synced record of the write\'s connection: use an id read from that connection, or give the source\'s key in the matching *_remote_id field.' },
   idempotency_key_invalid: { status: 400, fix: 'Send an Idempotency-Key of 1 to 255 visible ASCII characters, e.g. a UUID.' },
   idempotency_key_reused: { status: 422, fix: 'This Idempotency-Key was used for a different request; use a new key for a new request.' },
   idempotency_key_in_progress: { status: 409, fix: 'A request with this Idempotency-Key is still running; retry after a moment to receive its result.' },

@@ -6,6 +6,7 @@ import type { ApiContext, ZodApp } from '../../context.js';
 import { errorResponses, queryFlag, uuidParams } from '../../schemas/common.js';
 import { idempotencyKeyOf, replyIdempotently } from '../../writes/idempotent-reply.js';
 import { checkSourceRules, executeWrite, writeOperations } from '../../writes/record-writer.js';
+import { resolveReferences } from '../../writes/reference-resolver.js';
 import { notFound, readableConnections } from './read.js';
 import { entityPath } from './record-schemas.js';
 
@@ -22,7 +23,7 @@ const dryRunSchema = z.object({
   valid: z.literal(true).describe('The input passed the unified model and the source system\'s rules; nothing was sent to the source.'),
   entity: z.string(),
   connection_id: z.string(),
-  input: z.record(z.string(), z.unknown()).describe('The input as it would be written (decimals and timestamps canonical).'),
+  input: z.record(z.string(), z.unknown()).describe('The input as it would be written (decimals and timestamps canonical, the remote id of each Millrace id filled in beside it).'),
 });
 
 const headers = z.looseObject({
@@ -31,8 +32,11 @@ const headers = z.looseObject({
 
 /**
  * POST /v1/{entity}?connection_id= (create) and PATCH /v1/{entity}/{id} (update) for the
- * writable entities: unified input → model validation (400) → the source's rules (422) →
- * `dry_run=true` stops there → the connector writes → the record is captured at once.
+ * writable entities: unified input → model validation (400) → Millrace ids resolved to the
+ * source's keys within the connection (422 `reference_not_found`) → the source's rules (422) →
+ * `dry_run=true` stops there → the connector writes → the record is captured at once. An update
+ * is based on the stored record (its remote_data and remote_updated_at): a source with
+ * concurrency control refuses it with 409 `source_conflict` when the record changed since.
  */
 export function registerRecordWrites(app: ZodApp, ctx: ApiContext, entity: WritableEntityName): void {
   const path = entityPath(entity);
@@ -58,7 +62,7 @@ export function registerRecordWrites(app: ZodApp, ctx: ApiContext, entity: Writa
       const { owner } = caller(request);
       const key = idempotencyKeyOf(request);
       const connection = ctx.connections.get(request.query.connection_id, { owner });
-      const input = request.body as unknown as Record<string, unknown>;
+      const input = await resolveReferences(ctx.records, entity, connection.id, request.body as unknown as Record<string, unknown>);
       checkSourceRules(writeOperations(ctx.connector(connection.system), entity, 'create'), input, 'create');
       if (request.query.dry_run) return reply.code(200).send({ dry_run: true as const, valid: true as const, entity, connection_id: connection.id, input });
       return replyIdempotently(ctx, request, reply, owner, key, 201, () =>
@@ -87,7 +91,7 @@ export function registerRecordWrites(app: ZodApp, ctx: ApiContext, entity: Writa
       const record = await ctx.records.get(entity, readableConnections(ctx, request), request.params.id, true);
       if (!record) throw notFound(entity, request.params.id);
       const connection = ctx.connections.get(String(record.connection_id), { owner });
-      const input = request.body as unknown as Record<string, unknown>;
+      const input = await resolveReferences(ctx.records, entity, connection.id, request.body as unknown as Record<string, unknown>);
       checkSourceRules(writeOperations(ctx.connector(connection.system), entity, 'update'), input, 'update');
       if (request.query.dry_run) return reply.code(200).send({ dry_run: true as const, valid: true as const, entity, connection_id: connection.id, input });
       const baseVersion = { remoteData: JSON.parse(String(record.remote_data)) as unknown, remoteUpdatedAt: (record.remote_updated_at as string | null) ?? null };
