@@ -42,11 +42,28 @@ function fieldsOf(record: unknown): string {
   return keys.length === 0 ? 'no fields' : `fields: ${keys.slice(0, 25).join(', ')}${keys.length > 25 ? ', …' : ''}`;
 }
 
-type CheckedStream = Pick<StreamDefinition<unknown, any, any>, 'name' | 'primaryKey' | 'cursorField' | 'syncMode' | 'remoteId' | 'nextCursor'>;
+type CheckedStream = Pick<StreamDefinition<unknown, any, any>, 'name' | 'primaryKey' | 'cursorField' | 'cursorNullable' | 'syncMode' | 'remoteId' | 'nextCursor'>;
+
+/**
+ * The cursor field must hold a value, or, on a stream declaring `cursorNullable`, at least be
+ * present (null allowed): a missing key is still a typo or a field the query did not select.
+ */
+function assertCursorField(stream: CheckedStream, field: string, record: unknown, where: string): void {
+  const value = getPath(record, field);
+  if (stream.cursorNullable) {
+    if (value !== undefined && value !== '') return;
+    throw new StreamContractError(stream.name, field, `${where} has no cursor field "${field}" (${fieldsOf(record)}); the stream allows it to be null but not absent: fix cursorField or select the field in the query`);
+  }
+  if (!isMissing(value)) return;
+  if (value === null) {
+    throw new StreamContractError(stream.name, field, `${where} has a null cursor field "${field}"; if the source leaves it empty on records it legitimately has, declare cursorNullable: true on the stream (its full passes must find those records)`);
+  }
+  throw new StreamContractError(stream.name, field, `${where} has no cursor field "${field}" (${fieldsOf(record)}); fix cursorField or select the field in the query`);
+}
 
 /**
  * Throws StreamContractError naming the stream and the field when a record lacks the primary
- * key or the cursor field, when `remoteId` gives no id, or when `nextCursor` fails on it.
+ * key or the cursor field (null allowed with `cursorNullable`), when `remoteId` gives no id, or when `nextCursor` fails on it.
  * An empty `records` fails too: a check over nothing proves nothing.
  */
 export function assertStreamOutput(stream: CheckedStream, records: readonly unknown[]): void {
@@ -63,9 +80,7 @@ export function assertStreamOutput(stream: CheckedStream, records: readonly unkn
     if (isMissing(getPath(record, stream.primaryKey))) {
       throw new StreamContractError(name, stream.primaryKey, `${where} has no primary key field "${stream.primaryKey}" (${fieldsOf(record)}); fix primaryKey or the stream's read`);
     }
-    if (stream.cursorField !== null && isMissing(getPath(record, stream.cursorField))) {
-      throw new StreamContractError(name, stream.cursorField, `${where} has no cursor field "${stream.cursorField}" (${fieldsOf(record)}); fix cursorField or select the field in the query`);
-    }
+    if (stream.cursorField !== null) assertCursorField(stream, stream.cursorField, record, where);
     let remoteId: unknown;
     try {
       remoteId = stream.remoteId(record);

@@ -69,6 +69,31 @@ describe('assertStreamOutput', () => {
     expect(error.message).toContain('record 2 has no cursor field "LastChangeDateTime"');
   });
 
+  it('refuses a null cursor unless the stream declares cursorNullable, and says how to declare it', () => {
+    const neverChanged = [...good, { PurchaseOrder: '4500000003', LastChangeDateTime: null as unknown as string }];
+    const error = contractError(() => assertStreamOutput(purchaseOrders(), neverChanged));
+    expect(error.field).toBe('LastChangeDateTime');
+    expect(error.message).toContain('record 2 has a null cursor field "LastChangeDateTime"');
+    expect(error.message).toContain('cursorNullable: true');
+  });
+
+  it('accepts a null cursor on a cursorNullable stream, but still refuses an absent or empty field', () => {
+    const nullable = purchaseOrders({
+      cursorNullable: true,
+      nextCursor: (cursor, raw) => (raw.LastChangeDateTime === null ? (cursor ?? { since: null, key: null }) : advanceTimestampKey(cursor, raw.LastChangeDateTime!, raw.PurchaseOrder!)),
+    });
+    const neverChanged = { PurchaseOrder: '4500000003', LastChangeDateTime: null as unknown as string };
+    expect(() => assertStreamOutput(nullable, [neverChanged, ...good])).not.toThrow();
+    const absent = contractError(() => assertStreamOutput(nullable, [...good, { PurchaseOrder: '4500000004' }]));
+    expect(absent.message).toContain('record 2 has no cursor field "LastChangeDateTime"');
+    expect(absent.message).toContain('null but not absent');
+    expect(contractError(() => assertStreamOutput(nullable, [{ PurchaseOrder: '4500000005', LastChangeDateTime: '' }])).message).toContain('record 0 has no cursor field');
+    // The other checks still run on a nullable stream: a key-less record and a nextCursor that cannot take null.
+    expect(contractError(() => assertStreamOutput(nullable, [{ LastChangeDateTime: null as unknown as string }])).field).toBe('PurchaseOrder');
+    const strict = purchaseOrders({ cursorNullable: true });
+    expect(contractError(() => assertStreamOutput(strict, [neverChanged])).message).toContain('nextCursor() threw');
+  });
+
   it('reads dot paths with array indexes', () => {
     expect(getPath(good[0], 'to_PurchaseOrderItem.results[0].PurchaseOrderItem')).toBe('10');
     expect(getPath(good[0], 'to_PurchaseOrderItem.results.0.PurchaseOrderItem')).toBe('10');
