@@ -26,6 +26,8 @@ export interface ChangeStreamSpec {
   baseFilter?: string;
   primaryKey: string;
   cursorField: string;
+  /** Records whose change time is initial (null) exist and are found by full passes. */
+  cursorNullable?: boolean;
   defaultIntervalSeconds: number;
   enrich?(client: SapClient, records: ODataRecord[], state: Map<string, unknown>, signal: AbortSignal): Promise<ODataRecord[]>;
   driverOf?(raw: ODataRecord): ODataRecord;
@@ -40,6 +42,7 @@ export function defineChangeStream(spec: ChangeStreamSpec): StreamDefinition<Sap
     entity: spec.entity,
     primaryKey: spec.primaryKey,
     cursorField: spec.cursorField,
+    ...(spec.cursorNullable ? { cursorNullable: true } : {}),
     syncMode: 'incremental',
     defaultIntervalSeconds: spec.defaultIntervalSeconds,
     remoteId: (raw) => String(raw[spec.primaryKey] ?? ''),

@@ -20,6 +20,7 @@ export const workOrdersStream = defineChangeStream({
   expand: EXPAND,
   primaryKey: 'MaintenanceOrder',
   cursorField: 'LastChangeDateTime',
+  cursorNullable: true,
   defaultIntervalSeconds: 300,
   map: mapWorkOrder,
   fetchOne: (client, remoteId) => client.entity(SERVICES.maintenanceOrder, `MaintenanceOrder${keyPredicate({ MaintenanceOrder: remoteId })}`, { $expand: EXPAND }),
