@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { MILLRACE_ID_NAMESPACE, recordId } from './ids.js';
+import { v5 as uuidv5 } from 'uuid';
+import { MILLRACE_ID_NAMESPACE, recordId, UuidV5Namespace } from './ids.js';
 
 describe('recordId', () => {
   it('is the same for the same record, always, and differs between connections, entities and keys', () => {
@@ -32,5 +33,14 @@ describe('recordId', () => {
   it('refuses empty parts', () => {
     expect(() => recordId('', 'asset', '1')).toThrow(/connectionId is empty/);
     expect(() => recordId('c', 'asset', '')).toThrow(/remoteId is empty/);
+  });
+
+  it('UuidV5Namespace gives the same ids as uuid v5 for short, long and non-ASCII names', () => {
+    const namespace = '0b7e3a52-8f0c-4d5e-9a61-3c2f1e7d9b44';
+    const ids = new UuidV5Namespace(namespace);
+    for (const name of ['', 'record.updated|x|1', 'ü€😀 Lieferant', 'x'.repeat(5_000), 'short again']) {
+      expect(ids.id(name)).toBe(uuidv5(name, namespace));
+    }
+    expect(() => new UuidV5Namespace('not-a-uuid')).toThrow(/not a UUID/);
   });
 });

@@ -3,7 +3,7 @@ export { ENTITY_NAMES, ENTITY_PLURALS, isEntityName, type EntityName } from './e
 export { entityModels, ENUMS, TRANSFORMER_FIELDS } from './model/index.js';
 export type { EntityModel, EnumDef, FieldDef, FieldType, RecordDef, ReferenceTarget, WriteAccess } from './model/index.js';
 export type * from './types.js';
-export { recordId, MILLRACE_ID_NAMESPACE } from './ids.js';
+export { recordId, MILLRACE_ID_NAMESPACE, UuidV5Namespace } from './ids.js';
 export { toDecimal, canonicalDecimal, DECIMAL_PRECISION, DECIMAL_SCALE } from './values/decimal.js';
 export { customFieldValue, pickCustomFields } from './values/custom-fields.js';
 export {

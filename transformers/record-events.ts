@@ -1,13 +1,12 @@
-import { v5 as uuidv5 } from 'uuid';
 import { createEvent, type EventType, type MillraceEvent, type RecordEventData } from '../platform/events.js';
-import { ENTITY_PLURALS, type EntityName } from '../schemas/index.js';
+import { ENTITY_PLURALS, UuidV5Namespace, type EntityName } from '../schemas/index.js';
 
 /**
  * record.created / record.updated / record.deleted. The event id is derived from the type, the
  * record id and the version, so an event is the same event however often its raw record is
  * transformed again (after a crash before the commit, say): receivers dedupe on webhook-id.
  */
-const EVENT_ID_NAMESPACE = '0b7e3a52-8f0c-4d5e-9a61-3c2f1e7d9b44';
+const EVENT_IDS = new UuidV5Namespace('0b7e3a52-8f0c-4d5e-9a61-3c2f1e7d9b44');
 
 export type RecordEventType = Extract<EventType, 'record.created' | 'record.updated' | 'record.deleted'>;
 
@@ -35,5 +34,5 @@ export function recordEvent(
     link: recordLink(entity, id),
     record: image,
   };
-  return createEvent(type, String(record.connection_id), data, uuidv5(`${type}|${id}|${version}`, EVENT_ID_NAMESPACE));
+  return createEvent(type, String(record.connection_id), data, EVENT_IDS.id(`${type}|${id}|${version}`));
 }
