@@ -39,7 +39,7 @@ class TypeStore<T extends AnyRecord> {
   nextId: number;
 
   constructor(readonly type: RecordType, readonly count: number, private readonly generate: (index: number) => T) {
-    this.data = new LazyDataset<T>(count, generate, (record) => record.id, (index) => generatedId(type, index));
+    this.data = new LazyDataset<T>(count, generate, (record) => record.id, (index) => generatedId(type, index), (id) => generatedIndex(type, id, count));
     this.nextId = FIRST_ID[type] + count;
   }
 

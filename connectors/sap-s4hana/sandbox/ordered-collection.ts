@@ -25,6 +25,8 @@ export interface CollectionOptions {
   count: number;
   generate(index: number): SandboxRecord;
   keyAt(index: number): string;
+  /** The inverse of keyAt, so lookups by key need no key → index map of the whole set. */
+  indexOf?(key: string): number | undefined;
   keyOf(record: SandboxRecord): string;
   indexes: readonly IndexDef[];
 }
@@ -44,7 +46,7 @@ export class OrderedCollection {
 
   constructor(private readonly options: CollectionOptions) {
     this.entityType = options.entityType;
-    this.dataset = new LazyDataset(options.count, options.generate, options.keyOf, options.keyAt);
+    this.dataset = new LazyDataset(options.count, options.generate, options.keyOf, options.keyAt, options.indexOf);
     for (const index of options.indexes) {
       for (const field of index.fields) {
         if (!(field in this.entityType.properties)) throw new Error(`index ${index.name}: ${field} is not a property`);

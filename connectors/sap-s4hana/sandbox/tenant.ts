@@ -1,15 +1,21 @@
 import {
+  businessPartnerIndex,
   businessPartnerNumber,
+  equipmentIndex,
+  maintenanceOrderIndex,
   maintenanceOrderNumber,
   partnerIndexOfSupplier,
+  productIndex,
+  purchaseOrderIndex,
   purchaseOrderNumber,
   supplierCount,
+  supplierIndexOf,
   type GeneratorContext,
 } from './data/catalog.js';
 import { generateBusinessPartner } from './data/business-partners.js';
 import { generateEquipment } from './data/equipment.js';
 import { generateMaintenanceOrder } from './data/maintenance-orders.js';
-import { generateProduct, generateStockRow, stockKey, stockRowKeyAt, STOCK_ROWS_PER_PRODUCT } from './data/products.js';
+import { generateProduct, generateStockRow, stockKey, stockRowIndexOf, stockRowKeyAt, STOCK_ROWS_PER_PRODUCT } from './data/products.js';
 import { generatePurchaseOrder } from './data/purchase-orders.js';
 import { equipmentNumber, productNumber } from './data/catalog.js';
 import type { SandboxRecord } from './model.js';
@@ -43,6 +49,7 @@ export class SapTenant {
       count: sizes.purchaseOrders,
       generate: (i) => generatePurchaseOrder(context, i),
       keyAt: purchaseOrderNumber,
+      indexOf: purchaseOrderIndex,
       keyOf: (record) => record.PurchaseOrder as string,
       indexes: [
         { name: 'key', fields: ['PurchaseOrder'], generatedInOrder: true },
@@ -54,6 +61,7 @@ export class SapTenant {
       count: sizes.maintenanceOrders,
       generate: (i) => generateMaintenanceOrder(context, i),
       keyAt: maintenanceOrderNumber,
+      indexOf: maintenanceOrderIndex,
       keyOf: (record) => record.MaintenanceOrder as string,
       indexes: [
         { name: 'key', fields: ['MaintenanceOrder'], generatedInOrder: true },
@@ -66,6 +74,7 @@ export class SapTenant {
       count: sizes.equipment,
       generate: (i) => generateEquipment(context, i),
       keyAt: equipmentNumber,
+      indexOf: equipmentIndex,
       keyOf: (record) => record.Equipment as string,
       indexes: [
         { name: 'key', fields: ['Equipment', 'ValidityEndDate'], generatedInOrder: true },
@@ -77,6 +86,7 @@ export class SapTenant {
       count: sizes.businessPartners,
       generate: (i) => generateBusinessPartner(context, i),
       keyAt: businessPartnerNumber,
+      indexOf: businessPartnerIndex,
       keyOf: (record) => record.BusinessPartner as string,
       indexes: [
         { name: 'key', fields: ['BusinessPartner'], generatedInOrder: true },
@@ -89,6 +99,7 @@ export class SapTenant {
       count: supplierCount(sizes.businessPartners),
       generate: (s) => generateBusinessPartner(context, partnerIndexOfSupplier(s)).supplierRole as SandboxRecord,
       keyAt: (s) => businessPartnerNumber(partnerIndexOfSupplier(s)),
+      indexOf: supplierIndexOf,
       keyOf: (record) => record.Supplier as string,
       indexes: [{ name: 'key', fields: ['Supplier'], generatedInOrder: true }],
     });
@@ -97,6 +108,7 @@ export class SapTenant {
       count: sizes.products,
       generate: (i) => generateProduct(context, i),
       keyAt: productNumber,
+      indexOf: productIndex,
       keyOf: (record) => record.Product as string,
       indexes: [
         { name: 'key', fields: ['Product'], generatedInOrder: true },
@@ -108,6 +120,7 @@ export class SapTenant {
       count: sizes.products * STOCK_ROWS_PER_PRODUCT,
       generate: (i) => generateStockRow(context, i),
       keyAt: stockRowKeyAt,
+      indexOf: stockRowIndexOf,
       keyOf: stockKey,
       indexes: [{ name: 'key', fields: materialStockType.keys, generatedInOrder: true }],
     });

@@ -1,3 +1,4 @@
+import { numericKeyIndex } from '../../../sandbox-kit/seeded.js';
 /**
  * Numbering and vocabulary the generated SAP tenant shares across entity sets, so references
  * line up: a purchase order's Supplier is a business partner with the supplier role, its items'
@@ -27,11 +28,24 @@ export const equipmentNumber = (index: number): string => String(10000000 + inde
 export const businessPartnerNumber = (index: number): string => String(17300000 + index);
 export const productNumber = (index: number): string => String(21000000 + index);
 
+// The inverses: a lookup by number finds the generated record without a key → index map.
+export const purchaseOrderIndex = numericKeyIndex(4500000000);
+export const maintenanceOrderIndex = numericKeyIndex(4000000);
+export const equipmentIndex = numericKeyIndex(10000000);
+export const businessPartnerIndex = numericKeyIndex(17300000);
+export const productIndex = numericKeyIndex(21000000);
+
 /** Every fourth business partner is a customer only; the others carry the supplier role. */
 export const isSupplierPartner = (index: number): boolean => index % 4 !== 3;
 /** Index of the s-th supplier among business partners (skips the customer-only ones). */
 export const partnerIndexOfSupplier = (supplierIndex: number): number => supplierIndex + Math.floor(supplierIndex / 3);
 export const supplierCount = (partners: number): number => partners - Math.floor(partners / 4);
+/** The supplier index of a business partner number; undefined for customer-only partners. */
+export function supplierIndexOf(key: string): number | undefined {
+  const partner = businessPartnerIndex(key);
+  if (partner === undefined || !isSupplierPartner(partner)) return undefined;
+  return partner - Math.floor(partner / 4);
+}
 
 export const COMPANY_CODE = '1710';
 export const PLANT = '1710';

@@ -1,7 +1,7 @@
 import { decimalBetween, intBetween, pick, seededRandom } from '../../../sandbox-kit/seeded.js';
 import { dateOnly, MS_PER_DAY } from '../edm.js';
 import type { SandboxRecord } from '../model.js';
-import { PLANT, productNumber, type GeneratorContext } from './catalog.js';
+import { PLANT, productIndex, productNumber, type GeneratorContext } from './catalog.js';
 
 /**
  * Products with descriptions and valuation, and their stock in API_MATERIAL_STOCK_SRV: three rows
@@ -95,6 +95,14 @@ export function generateStockRow(context: GeneratorContext, rowIndex: number): S
   const random = seededRandom(context.seed ^ 0x570c, rowIndex);
   const quantity = slot.stockType === '02' ? intBetween(random, 0, 5) : intBetween(random, 0, 900);
   return stockRow(productNumber(productIndex), slot.storageLocation, slot.stockType, productKind(productIndex).unit, `${quantity}.000`);
+}
+
+/** The inverse of stockRowKeyAt; undefined for a key no generated row has. */
+export function stockRowIndexOf(key: string): number | undefined {
+  const [material = '', , storageLocation, , , stockType] = key.split('|');
+  const product = productIndex(material);
+  const slot = STOCK_SLOTS.findIndex((candidate) => candidate.storageLocation === storageLocation && candidate.stockType === stockType);
+  return product === undefined || slot < 0 ? undefined : product * STOCK_ROWS_PER_PRODUCT + slot;
 }
 
 export function stockRowKeyAt(rowIndex: number): string {
