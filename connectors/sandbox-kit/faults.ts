@@ -36,6 +36,25 @@ export interface RequestLogEntry {
   status?: number;
 }
 
+/** Entries a request log keeps by default: hours of a demo's polling, a few MB. */
+export const DEFAULT_REQUEST_LOG_LIMIT = 10_000;
+
+export interface FaultOptions {
+  /** The request log keeps the most recent this many entries (at most 10 % more between trims). */
+  requestLogLimit?: number;
+}
+
+/**
+ * Appends to a request log that keeps its newest `limit` entries. It stays a plain array (tests
+ * filter and count it); the oldest entries are dropped in batches of a tenth of the limit, so
+ * appending stays O(1) amortized and the array never exceeds limit + limit / 10.
+ */
+export function appendToRequestLog(log: RequestLogEntry[], entry: RequestLogEntry, limit: number): void {
+  log.push(entry);
+  const slack = Math.max(1, Math.floor(limit / 10));
+  if (log.length > limit + slack - 1) log.splice(0, log.length - limit);
+}
+
 /** Registers the fault hooks; `isControl` requests (the sandbox's own control API) are exempt. */
 export function registerFaults(
   app: FastifyInstance,
@@ -43,7 +62,10 @@ export function registerFaults(
   bodies: VendorErrorBodies,
   requestLog: RequestLogEntry[],
   isControl: (request: FastifyRequest) => boolean = (request) => request.url.startsWith('/__sandbox'),
+  options: FaultOptions = {},
 ): void {
+  const requestLogLimit = options.requestLogLimit ?? DEFAULT_REQUEST_LOG_LIMIT;
+  if (!Number.isInteger(requestLogLimit) || requestLogLimit < 1) throw new RangeError(`requestLogLimit must be a whole number ≥ 1, got ${requestLogLimit}`);
   let windowStart = Date.now();
   let windowCount = 0;
   let inFlight = 0;
@@ -54,7 +76,7 @@ export function registerFaults(
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     if (isControl(request)) return;
     const entry: RequestLogEntry = { method: request.method, url: request.url, at: Date.now() };
-    requestLog.push(entry);
+    appendToRequestLog(requestLog, entry, requestLogLimit);
     (request as FastifyRequest & { logEntry?: RequestLogEntry }).logEntry = entry;
     if (faults.down === 503) {
       const { contentType, body } = bodies.unavailable();
