@@ -2,6 +2,7 @@ import type { ClickHouse } from '../../platform/clickhouse.js';
 import type { Logger } from '../../platform/logger.js';
 import { ENTITY_PLURALS, type EntityName } from '../../schemas/entities.js';
 import { entityModels } from '../../schemas/index.js';
+import { IMAGE_EXCLUDED_FIELDS, RECORD_IMAGE_COLUMN } from '../../schemas/clickhouse/record-image.js';
 import { isMissingTable, storeUnavailable } from './clickhouse-errors.js';
 import type { CursorPosition } from './cursor.js';
 import { RecordCache } from './record-cache.js';
@@ -11,17 +12,18 @@ import { READ_FORMAT_SETTINGS, readRow } from './row-reader.js';
  * Unified records from ClickHouse. Tables are ReplacingMergeTree ordered by (connection_id, id)
  * and may hold several versions of a record until merged, so reads take the latest version:
  *
- * 1. keys: `SELECT connection_id, id, version … FINAL WHERE <filters> ORDER BY connection_id, id
- *    LIMIT n+1`. FINAL applies the filters after picking the latest version (a record whose
- *    latest image is deleted or has another status is not found by an older image), and reads
- *    only narrow columns in key order from the cursor on.
- * 2. rows: the wide columns of exactly those keys, by primary key.
+ * `SELECT connection_id, id, version, record_json … FINAL WHERE <filters> ORDER BY connection_id,
+ * id LIMIT n+1`. FINAL applies the filters after picking the latest version (a record whose
+ * latest image is deleted or has another status is not found by an older image), and the page
+ * is read in key order from the cursor on. `record_json` is the record exactly as served, written
+ * by the sink (schemas/clickhouse/record-image.ts): one column instead of the ~150 column streams
+ * of the fields (lines, addresses), which cost most of a page (docs/api.md).
  *
- * One query with every column under FINAL read and merged the wide columns (lines, addresses)
- * of every granule it crossed: 10–100× slower on a million purchase orders (docs/api.md).
- * Step 1 reads in blocks of 1,024 rows: with ClickHouse's default (65,536) an in-order read
+ * A row without an image (stored before migration 0006 and not yet filled by it) or with one
+ * older than the model (a field added since) is read from its fields instead, by primary key,
+ * through the record cache (an image never changes once written).
+ * The query reads in blocks of 1,024 rows: with ClickHouse's default (65,536) an in-order read
  * decodes far more rows than a page needs before LIMIT stops it (140 ms → 25 ms measured).
- * Step 2 is skipped for images already in the record cache (an image never changes).
  */
 export interface ListFilters {
   connectionIds: string[];
@@ -54,6 +56,36 @@ function columnType(entity: EntityName, column: string): string {
 
 type Row = Record<string, unknown>;
 
+interface PageRow {
+  connection_id: string;
+  id: string;
+  version: string;
+  record_json: string;
+  remote_data?: string | null;
+}
+
+const imageFieldCounts = new Map<EntityName, number>();
+
+/** The row's image as a record, or null when it has none or one from before a field was added to the model. */
+function imageOf(entity: EntityName, row: PageRow): Row | null {
+  if (!row.record_json) return null;
+  let count = imageFieldCounts.get(entity);
+  if (count === undefined) {
+    count = entityModels[entity].fields.filter((field) => !IMAGE_EXCLUDED_FIELDS.has(field.name)).length;
+    imageFieldCounts.set(entity, count);
+  }
+  const image = JSON.parse(row.record_json) as Row;
+  // Fields are only ever added to the model, so an image with fewer is stale.
+  return Object.keys(image).length === count ? image : null;
+}
+
+/** The image with remote_data in its model place, as the wide read gives it. */
+function withRemoteDataField(entity: EntityName, image: Row, remoteData: string | null): Row {
+  const record: Row = {};
+  for (const field of entityModels[entity].fields) record[field.name] = field.name === 'remote_data' ? remoteData : image[field.name];
+  return record;
+}
+
 /** Rows per block of the key query; see above. */
 const KEY_BLOCK_ROWS = 1024;
 
@@ -71,10 +103,9 @@ export class RecordStore {
   /** Up to `limit` records after the cursor, in (connection_id, id) order, and whether more follow. */
   async list(entity: EntityName, filters: ListFilters, options: ListOptions): Promise<{ records: Row[]; more: boolean }> {
     if (filters.connectionIds.length === 0) return { records: [], more: false };
-    const keys = await this.keys(entity, filters, options.limit + 1);
-    const more = keys.length > options.limit;
-    const page = keys.slice(0, options.limit);
-    return { records: await this.rows(entity, page, options.includeRemoteData), more };
+    const found = await this.page(entity, filters, options.limit + 1, options.includeRemoteData);
+    const more = found.length > options.limit;
+    return { records: await this.records(entity, found.slice(0, options.limit), options.includeRemoteData), more };
   }
 
   /** One record by id among the given connections; null when none holds it. */
@@ -90,7 +121,7 @@ export class RecordStore {
     return records;
   }
 
-  private async keys(entity: EntityName, filters: ListFilters, limit: number): Promise<{ connection_id: string; id: string; version: string }[]> {
+  private async page(entity: EntityName, filters: ListFilters, limit: number, includeRemoteData: boolean): Promise<PageRow[]> {
     const where = ['connection_id IN {connections:Array(String)}'];
     const params: Record<string, unknown> = { connections: filters.connectionIds, limit };
     if (filters.after) {
@@ -112,18 +143,32 @@ export class RecordStore {
       where.push(`${column} = {eq_${column}:${columnType(entity, column)}}`);
       params[`eq_${column}`] = value;
     }
+    const columns = `connection_id, id, version, ${RECORD_IMAGE_COLUMN}${includeRemoteData ? ', remote_data' : ''}`;
     // By id without filters on what can change (get, expansions): the newest version of each id,
     // found through the primary key without FINAL's merge of every part's granules.
     const byIdOnly = filters.ids !== undefined && filters.includeDeleted && !filters.modifiedAfter && Object.keys(filters.equals).length === 0 && !filters.after;
     const query = byIdOnly
-      ? `SELECT connection_id, id, version FROM ${ENTITY_PLURALS[entity]} WHERE ${where.join(' AND ')} ORDER BY connection_id, id, version DESC LIMIT 1 BY connection_id, id LIMIT {limit:UInt32} SETTINGS ${READ_FORMAT_SETTINGS}`
-      : `SELECT connection_id, id, version FROM ${ENTITY_PLURALS[entity]} FINAL WHERE ${where.join(' AND ')} ORDER BY connection_id, id LIMIT {limit:UInt32} SETTINGS max_block_size = ${KEY_BLOCK_ROWS}, ${READ_FORMAT_SETTINGS}`;
-    return (await this.query(entity, query, params)) as { connection_id: string; id: string; version: string }[];
+      ? `SELECT ${columns} FROM ${ENTITY_PLURALS[entity]} WHERE ${where.join(' AND ')} ORDER BY connection_id, id, version DESC LIMIT 1 BY connection_id, id LIMIT {limit:UInt32} SETTINGS ${READ_FORMAT_SETTINGS}`
+      : `SELECT ${columns} FROM ${ENTITY_PLURALS[entity]} FINAL WHERE ${where.join(' AND ')} ORDER BY connection_id, id LIMIT {limit:UInt32} SETTINGS max_block_size = ${KEY_BLOCK_ROWS}, ${READ_FORMAT_SETTINGS}`;
+    return (await this.query(entity, query, params)) as PageRow[];
   }
 
-  private async rows(entity: EntityName, keys: { connection_id: string; id: string; version: string }[], includeRemoteData: boolean): Promise<Row[]> {
-    if (keys.length === 0) return [];
-    const cacheKey = (key: { connection_id: string; id: string; version: string }) => RecordCache.key(entity, key.connection_id, key.id, key.version);
+  /** The page's records in its order: from their images, or from their fields where the image is missing or stale. */
+  private async records(entity: EntityName, page: PageRow[], includeRemoteData: boolean): Promise<Row[]> {
+    const images = page.map((row) => imageOf(entity, row));
+    const missing = page.filter((_, index) => images[index] === null);
+    const fromFields = missing.length > 0 ? await this.rows(entity, missing, includeRemoteData) : new Map<string, Row>();
+    return page.flatMap((row, index) => {
+      const image = images[index];
+      if (image) return [includeRemoteData ? withRemoteDataField(entity, image, row.remote_data ?? null) : image];
+      const record = fromFields.get(RecordCache.key(entity, row.connection_id, row.id, row.version));
+      return record ? [record] : [];
+    });
+  }
+
+  /** The wide read: the fields of exactly these versions, by primary key, through the record cache. */
+  private async rows(entity: EntityName, keys: PageRow[], includeRemoteData: boolean): Promise<Map<string, Row>> {
+    const cacheKey = (key: PageRow) => RecordCache.key(entity, key.connection_id, key.id, key.version);
     // Images with remote_data are not cached: they are large and asked for rarely.
     const found = new Map<string, Row>();
     if (!includeRemoteData) {
@@ -133,26 +178,25 @@ export class RecordStore {
       }
     }
     const missing = keys.filter((key) => !found.has(cacheKey(key)));
-    if (missing.length > 0) {
-      const columns = entityModels[entity].fields.filter((field) => includeRemoteData || field.name !== 'remote_data').map((field) => `\`${field.name}\``);
-      const query =
-        `SELECT ${columns.join(', ')} FROM ${ENTITY_PLURALS[entity]} ` +
-        'WHERE connection_id IN {connections:Array(String)} AND id IN {ids:Array(UUID)} AND version IN {versions:Array(Int64)} ' +
-        `SETTINGS ${READ_FORMAT_SETTINGS}`;
-      const rows = (await this.query(entity, query, {
-        connections: [...new Set(missing.map((key) => key.connection_id))],
-        ids: missing.map((key) => key.id),
-        versions: [...new Set(missing.map((key) => key.version))].map((version) => BigInt(version)),
-      })) as Row[];
-      for (const row of rows) {
-        const record = readRow(entity, row);
-        // The exact image step 1 chose; a row of another key that shares a version is ignored.
-        const keyOf = RecordCache.key(entity, record.connection_id as string, record.id as string, record.version as string);
-        found.set(keyOf, record);
-        if (!includeRemoteData) this.cache.set(keyOf, record);
-      }
+    if (missing.length === 0) return found;
+    const columns = entityModels[entity].fields.filter((field) => includeRemoteData || field.name !== 'remote_data').map((field) => `\`${field.name}\``);
+    const query =
+      `SELECT ${columns.join(', ')} FROM ${ENTITY_PLURALS[entity]} ` +
+      'WHERE connection_id IN {connections:Array(String)} AND id IN {ids:Array(UUID)} AND version IN {versions:Array(Int64)} ' +
+      `SETTINGS ${READ_FORMAT_SETTINGS}`;
+    const rows = (await this.query(entity, query, {
+      connections: [...new Set(missing.map((key) => key.connection_id))],
+      ids: missing.map((key) => key.id),
+      versions: [...new Set(missing.map((key) => key.version))].map((version) => BigInt(version)),
+    })) as Row[];
+    for (const row of rows) {
+      const record = readRow(entity, row);
+      // The exact version the page chose; a row of another key that shares a version is ignored.
+      const keyOf = RecordCache.key(entity, record.connection_id as string, record.id as string, record.version as string);
+      found.set(keyOf, record);
+      if (!includeRemoteData) this.cache.set(keyOf, record);
     }
-    return keys.map((key) => found.get(cacheKey(key))).filter((row): row is Row => row !== undefined);
+    return found;
   }
 
   private async query(entity: EntityName, query: string, params: Record<string, unknown>): Promise<unknown[]> {
