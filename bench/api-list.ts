@@ -15,6 +15,7 @@ import { resolveBrokers } from '../platform/services.js';
 import { ConnectionService } from '../producers/connection-service.js';
 import { keyRing } from '../producers/master-keys.js';
 import { clickhouseTableDdl, exampleRecord, toClickHouseRow } from '../schemas/index.js';
+import { recordJsonExpression } from '../schemas/clickhouse/record-image-sql.js';
 import { runMigrations } from '../sinks/clickhouse/migration-runner.js';
 import { SubscriptionService } from '../sinks/webhooks/index.js';
 
@@ -22,7 +23,8 @@ import { SubscriptionService } from '../sinks/webhooks/index.js';
  * GET /v1/purchase-orders?limit=100 over 1,000,000 purchase orders in ClickHouse (embedded):
  * the first page, deep pages (a cursor 70 % into the table) with and without a status filter,
  * and one record by id. Rows are generated inside ClickHouse from the example purchase order
- * (two lines each, ~3 KB) and inserted in batches of 100,000 like a busy sink would; it is a
+ * (two lines each, ~3 KB) and inserted in batches of 100,000 like a busy sink would, each with
+ * its API image (record_json, spelled by ClickHouse from the row, as migration 0006 does); it is a
  * read benchmark. The API runs in this process with its real stores on Kafka; a local load
  * loop (keep-alive connections) measures latency percentiles and requests per second.
  *
@@ -31,12 +33,15 @@ import { SubscriptionService } from '../sinks/webhooks/index.js';
  *
  *   npx tsx bench/api-list.ts [records=1000000] [seconds per scenario=15] [concurrency=4]
  *   MILLRACE_BENCH_DATA=.millrace/bench-api-list keeps the generated table between runs;
- *   MILLRACE_BENCH_GRANULARITY=1024 creates it with that index_granularity instead of the model's DDL.
+ *   MILLRACE_BENCH_GRANULARITY=1024 creates it with that index_granularity instead of the model's DDL;
+ *   MILLRACE_BENCH_IMAGES=0 stores the rows without images (the API then reads every field).
  */
 const RECORDS = Number(process.argv[2] ?? 1_000_000);
 const SECONDS = Number(process.argv[3] ?? 15);
 const CONCURRENCY = Number(process.argv[4] ?? 4);
 const BATCH = 100_000;
+/** MILLRACE_BENCH_IMAGES=0: rows without record_json, as stored before migration 0006 (the API reads their fields). */
+const WITH_IMAGES = process.env.MILLRACE_BENCH_IMAGES !== '0';
 const STATUSES = ['approved', 'partially_received', 'received', 'billed', 'closed'];
 const NETSUITE_CONFIG = { accountId: '1234567', authType: 'tba', consumerKey: 'ck', consumerSecret: 'cs', tokenId: 'ti', tokenSecret: 'ts' };
 
@@ -52,8 +57,13 @@ async function count(clickhouse: ClickHouse): Promise<number> {
   return Number(((await result.json()) as { n: string }[])[0]!.n);
 }
 
+async function withoutImage(clickhouse: ClickHouse): Promise<number> {
+  const result = await clickhouse.client.query({ query: "SELECT count() AS n FROM purchase_orders WHERE record_json = ''", format: 'JSONEachRow' });
+  return Number(((await result.json()) as { n: string }[])[0]!.n);
+}
+
 async function loadOrders(clickhouse: ClickHouse, connectionIds: string[]): Promise<void> {
-  if (keepData && (await count(clickhouse)) === RECORDS) {
+  if (keepData && (await count(clickhouse)) === RECORDS && (await withoutImage(clickhouse)) === (WITH_IMAGES ? 0 : RECORDS)) {
     const result = await clickhouse.client.query({ query: 'SELECT DISTINCT connection_id FROM purchase_orders', format: 'JSONEachRow' });
     const kept = ((await result.json()) as { connection_id: string }[]).map((row) => row.connection_id).sort();
     // The kept rows serve only if they belong to the connections stored in the kept topics.
@@ -69,7 +79,7 @@ async function loadOrders(clickhouse: ClickHouse, connectionIds: string[]): Prom
   for (let offset = 0; offset < RECORDS; offset += BATCH) {
     const rows = Math.min(BATCH, RECORDS - offset);
     await clickhouse.client.command({
-      query: `INSERT INTO purchase_orders SELECT po_template.* REPLACE (
+      query: `INSERT INTO purchase_orders SELECT * REPLACE (${WITH_IMAGES ? recordJsonExpression('purchase_order') : "''"} AS record_json) FROM (SELECT po_template.* REPLACE (
           generateUUIDv4(n.number) AS id,
           ${connections}[(n.number % ${connectionIds.length}) + 1] AS connection_id,
           toString(n.number) AS remote_id,
@@ -77,7 +87,7 @@ async function loadOrders(clickhouse: ClickHouse, connectionIds: string[]): Prom
           toInt64(1700000000000000 + n.number) AS version,
           n.number % 50 = 0 AS is_deleted,
           toDateTime64('2024-01-01 00:00:00', 3, 'UTC') + toIntervalSecond(n.number) AS synced_at
-        ) FROM po_template CROSS JOIN (SELECT number + ${offset} AS number FROM numbers(${rows})) AS n`,
+        ) FROM po_template CROSS JOIN (SELECT number + ${offset} AS number FROM numbers(${rows})) AS n)`,
     });
     process.stdout.write(`  inserted ${offset + rows} rows (${Math.round((Date.now() - started) / 1000)} s)\n`);
   }
@@ -157,7 +167,7 @@ const ids = ((await someIds.json()) as { id: string }[]).map((row) => row.id);
 const cpus = os.cpus();
 process.stdout.write(
   `\nmachine: ${cpus.length} × ${cpus[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, embedded ClickHouse (chdb), load average ${os.loadavg().map((load) => load.toFixed(1)).join(' ')}\n` +
-    `GET /v1/purchase-orders, ${RECORDS.toLocaleString('en')} records, ${CONCURRENCY} concurrent clients, ${SECONDS} s per scenario:\n`,
+    `GET /v1/purchase-orders, ${RECORDS.toLocaleString('en')} records ${WITH_IMAGES ? 'with' : 'without'} images (record_json), ${CONCURRENCY} concurrent clients, ${SECONDS} s per scenario:\n`,
 );
 let next = 0;
 const pick = <T>(list: T[]) => list[next++ % list.length]!;
