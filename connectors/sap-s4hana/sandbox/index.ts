@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { defaultFaults, registerFaults } from '../../sandbox-kit/faults.js';
 import { runSandbox, type RunningSandbox } from '../../sandbox-kit/server.js';
+import type { TokenEntitySet } from './concurrency-tokens.js';
 import { SapSandboxControl, registerControlRoutes } from './control.js';
 import type { DatasetSizes } from './data/catalog.js';
 import type { PagingSettings } from './query.js';
@@ -30,6 +31,8 @@ export interface SapSandboxOptions {
   clients?: { clientId: string; clientSecret: string }[];
   tokenTtlSeconds?: number;
   csrfTtlSeconds?: number;
+  /** Entity sets to serve with an ETag and to change only with If-Match; none by default, as in SAP's EDMX (concurrency-tokens.ts). */
+  concurrencyTokens?: readonly TokenEntitySet[];
 }
 
 export const SANDBOX_CREDENTIALS = {
@@ -74,6 +77,7 @@ export function createSapSandbox(options: SapSandboxOptions = {}): SapSandbox {
     requestLog: [],
     paging: { defaultPageSize: 100, maxPageSize: 5000, ...options.paging },
     changeWhilePaging: null,
+    concurrencyTokens: new Set(options.concurrencyTokens ?? []),
     locks: new Map(),
     afterPage: () => {},
   };

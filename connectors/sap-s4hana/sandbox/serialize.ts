@@ -52,6 +52,8 @@ export interface SerializeOptions {
   serviceRoot: (service: string) => string;
   expand: ExpandTree;
   select?: ReadonlySet<string>;
+  /** The entity's ETag when its type has a concurrency token (concurrency-tokens.ts). */
+  etagOf?: (entityType: EntityTypeDef, record: SandboxRecord) => string | null;
 }
 
 export function entityUri(entityType: EntityTypeDef, record: SandboxRecord, serviceRoot: (service: string) => string): string {
@@ -61,7 +63,9 @@ export function entityUri(entityType: EntityTypeDef, record: SandboxRecord, serv
 export function serializeEntity(entityType: EntityTypeDef, record: SandboxRecord, options: SerializeOptions): Record<string, unknown> {
   const uri = entityUri(entityType, record, options.serviceRoot);
   const metadata: Record<string, string> = { id: uri, uri, type: `${entityType.service}.${entityType.typeName}` };
-  if (typeof record.ETag === 'string' && record.ETag !== '') metadata.etag = `W/"'${record.ETag}'"`;
+  const etag = options.etagOf?.(entityType, record) ?? null;
+  if (etag !== null) metadata.etag = etag;
+  else if (typeof record.ETag === 'string' && record.ETag !== '') metadata.etag = `W/"'${record.ETag}'"`;
   const out: Record<string, unknown> = { __metadata: metadata };
   for (const [name, type] of Object.entries(entityType.properties)) {
     if (options.select && !options.select.has(name)) continue;
@@ -74,7 +78,7 @@ export function serializeEntity(entityType: EntityTypeDef, record: SandboxRecord
       continue;
     }
     const target = navigation.target();
-    const childOptions: SerializeOptions = { serviceRoot: options.serviceRoot, expand: subtree };
+    const childOptions: SerializeOptions = { serviceRoot: options.serviceRoot, expand: subtree, ...(options.etagOf ? { etagOf: options.etagOf } : {}) };
     const related = children(record, name).map((child) => serializeEntity(target, child, childOptions));
     out[name] = navigation.many ? { results: related } : (related[0] ?? null);
   }

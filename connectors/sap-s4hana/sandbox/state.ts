@@ -17,6 +17,8 @@ export interface SapSandboxState {
    * entity set is served, the first `recordsPerPage` records of it are changed (new change time).
    */
   changeWhilePaging: { entitySet: string; recordsPerPage: number } | null;
+  /** Entity sets whose type has a concurrency token: ETags, and If-Match required on changes (concurrency-tokens.ts). */
+  concurrencyTokens: ReadonlySet<string>;
   /** Purchase orders some other user is editing (SAP enqueue lock): writes to them fail. */
   locks: Map<string, string>;
   /** Called after a collection page is served, with the records on it. */

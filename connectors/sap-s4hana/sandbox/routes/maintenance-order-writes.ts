@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { etagOf, ifMatchHolds } from '../concurrency-tokens.js';
 import { statusText } from '../data/maintenance-orders.js';
 import { findEntity } from '../entity-lookup.js';
 import { blankRecord, bodyObject, parseInput } from '../input.js';
@@ -98,7 +99,8 @@ export function registerMaintenanceOrderWrites(app: FastifyInstance, state: SapS
     state.tenant.maintenanceOrders.put(order);
     const serviceRoot = serviceRootOf(parseODataUrl(request).origin);
     reply.header('location', entityUri(maintenanceOrderType, order, serviceRoot));
-    return sendJson(reply, { d: serializeEntity(maintenanceOrderType, order, { serviceRoot, expand: parseExpand('to_MaintenanceOrderOperation') }) }, 201);
+    const etags = { etagOf: (type: typeof maintenanceOrderType, record: SandboxRecord) => etagOf(state.concurrencyTokens, type, record) };
+    return sendJson(reply, { d: serializeEntity(maintenanceOrderType, order, { serviceRoot, expand: parseExpand('to_MaintenanceOrderOperation'), ...etags }) }, 201);
   });
 
   app.route({
@@ -110,6 +112,7 @@ export function registerMaintenanceOrderWrites(app: FastifyInstance, state: SapS
         if (path.entitySet !== 'MaintenanceOrder' || path.key === undefined || path.navigation) return sendNotFound(reply, path.entitySet, SERVICE);
         const found = findEntity(state.tenant, SERVICE, 'MaintenanceOrder', parseKeyPredicate(path.key, maintenanceOrderType));
         if (!found) return sendNotFound(reply, maintenanceOrderType.typeName, SERVICE);
+        if (!ifMatchHolds(state.concurrencyTokens, maintenanceOrderType, found.record, request, reply)) return reply;
         const statuses = String(found.record.SystemStatusText ?? '').split(/\s+/);
         if (statuses.includes('CLSD') || statuses.includes('DLFL')) {
           return rejected(reply, [{ code: 'IW/010', message: `Order ${String(found.record.MaintenanceOrder)} is closed or flagged for deletion; changes are not possible`, target: '' }]);

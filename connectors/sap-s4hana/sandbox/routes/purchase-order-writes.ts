@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { etagOf, ifMatchHolds } from '../concurrency-tokens.js';
 import { dateOnly, MS_PER_DAY } from '../edm.js';
 import { findEntity } from '../entity-lookup.js';
 import { blankRecord, bodyObject, parseInput } from '../input.js';
@@ -108,7 +109,7 @@ export function registerPurchaseOrderWrites(app: FastifyInstance, state: SapSand
     const serviceRoot = serviceRootOf(parseODataUrl(request).origin);
     const expand = parseExpand('to_PurchaseOrderItem,to_PurchaseOrderItem/to_ScheduleLine');
     reply.header('location', entityUri(purchaseOrderType, order, serviceRoot));
-    return sendJson(reply, { d: serializeEntity(purchaseOrderType, order, { serviceRoot, expand }) }, 201);
+    return sendJson(reply, { d: serializeEntity(purchaseOrderType, order, { serviceRoot, expand, etagOf: (type, record) => etagOf(state.concurrencyTokens, type, record) }) }, 201);
   });
 
   const update = async (request: FastifyRequest, reply: FastifyReply) => {
@@ -119,6 +120,7 @@ export function registerPurchaseOrderWrites(app: FastifyInstance, state: SapSand
       if (!entityType || path.key === undefined || path.navigation) return sendNotFound(reply, path.entitySet, SERVICE);
       const found = findEntity(state.tenant, SERVICE, path.entitySet, parseKeyPredicate(path.key, entityType));
       if (!found) return sendNotFound(reply, entityType.typeName, SERVICE);
+      if (entityType === purchaseOrderType && !ifMatchHolds(state.concurrencyTokens, entityType, found.root, request, reply)) return reply;
       const orderNumber = String(found.root.PurchaseOrder);
       const lockedBy = state.locks.get(orderNumber);
       if (lockedBy) return sendODataError(reply, 409, 'ME/006', `Purchase order ${orderNumber} is currently being processed by user ${lockedBy}`, SERVICE);

@@ -1,10 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { malformed, takeMalformedPage } from '../../../sandbox-kit/faults.js';
+import { etagOf as tokenOf } from '../concurrency-tokens.js';
 import { entityTypeOf, findEntity } from '../entity-lookup.js';
 import { FilterSyntaxError } from '../filter-parser.js';
 import { FilterTypeError } from '../filter-eval.js';
 import { metadataDocument, reachableTypes } from '../metadata-document.js';
-import { children } from '../model.js';
+import { children, type EntityTypeDef, type SandboxRecord } from '../model.js';
 import { QueryOptionError, runQuery } from '../query.js';
 import { parseKeyPredicate, parseResourcePath, ResourcePathError } from '../resource-path.js';
 import { sendNotFound, sendODataError } from '../sap-errors.js';
@@ -58,6 +59,7 @@ export function registerReadRoutes(app: FastifyInstance, state: SapSandboxState)
     const { service, resource, origin } = parseODataUrl(request);
     const query = request.query as Record<string, string | undefined>;
     const serviceRoot = serviceRootOf(origin);
+    const etagOf = (entityType: EntityTypeDef, record: SandboxRecord) => tokenOf(state.concurrencyTokens, entityType, record);
     const roots = ['A_PurchaseOrder', 'MaintenanceOrder', 'Equipment', 'A_BusinessPartner', 'A_Supplier', 'A_Product', 'A_MatlStkInAcctMod']
       .map((set) => state.tenant.collection(service, set)?.entityType)
       .filter((type) => type !== undefined);
@@ -80,7 +82,7 @@ export function registerReadRoutes(app: FastifyInstance, state: SapSandboxState)
         const collection = state.tenant.collection(service, path.entitySet);
         if (!collection) return sendNotFound(reply, path.entitySet, service);
         const result = runQuery(collection, query, state.paging);
-        const serializeOptions = { serviceRoot, expand: result.expand, ...(result.select ? { select: result.select } : {}) };
+        const serializeOptions = { serviceRoot, expand: result.expand, etagOf, ...(result.select ? { select: result.select } : {}) };
         const d: Record<string, unknown> = { results: result.records.map((record) => serializeEntity(entityType, record, serializeOptions)) };
         if (result.count !== undefined) d.__count = String(result.count);
         if (result.nextQuery) d.__next = `${serviceRoot(service)}/${path.entitySet}?${result.nextQuery}`;
@@ -97,11 +99,13 @@ export function registerReadRoutes(app: FastifyInstance, state: SapSandboxState)
       if (path.navigation === undefined) {
         const unknown = unknownExpansions(expand, entityType);
         if (unknown.length > 0) return sendODataError(reply, 400, '/IWBEP/CM_MGW_RT/021', `Property ${unknown[0]} not found in type ${entityType.typeName}`, service);
-        return sendJson(reply, { d: serializeEntity(entityType, found.record, { serviceRoot, expand }) });
+        const etag = etagOf(entityType, found.record);
+        if (etag !== null) reply.header('etag', etag);
+        return sendJson(reply, { d: serializeEntity(entityType, found.record, { serviceRoot, expand, etagOf }) });
       }
       const navigation = entityType.navigations[path.navigation];
       if (!navigation) return sendNotFound(reply, path.navigation, service);
-      const related = children(found.record, path.navigation).map((child) => serializeEntity(navigation.target(), child, { serviceRoot, expand }));
+      const related = children(found.record, path.navigation).map((child) => serializeEntity(navigation.target(), child, { serviceRoot, expand, etagOf }));
       return sendJson(reply, { d: navigation.many ? { results: related } : (related[0] ?? null) });
     } catch (error) {
       return handleQueryError(reply, error, service);
