@@ -62,8 +62,10 @@ export function registerRecordWrites(app: ZodApp, ctx: ApiContext, entity: Writa
       const { owner } = caller(request);
       const key = idempotencyKeyOf(request);
       const connection = ctx.connections.get(request.query.connection_id, { owner });
+      // A connector that cannot write the entity says so (405) before any lookup.
+      const operations = writeOperations(ctx.connector(connection.system), entity, 'create');
       const input = await resolveReferences(ctx.records, entity, connection.id, request.body as unknown as Record<string, unknown>);
-      checkSourceRules(writeOperations(ctx.connector(connection.system), entity, 'create'), input, 'create');
+      checkSourceRules(operations, input, 'create');
       if (request.query.dry_run) return reply.code(200).send({ dry_run: true as const, valid: true as const, entity, connection_id: connection.id, input });
       return replyIdempotently(ctx, request, reply, owner, key, 201, () =>
         executeWrite(ctx.connections, { entity, kind: 'create', connectionId: connection.id, system: connection.system, input, ...(key ? { idempotencyKey: key } : {}) }, request.log as unknown as Logger),
@@ -91,8 +93,9 @@ export function registerRecordWrites(app: ZodApp, ctx: ApiContext, entity: Writa
       const record = await ctx.records.get(entity, readableConnections(ctx, request), request.params.id, true);
       if (!record) throw notFound(entity, request.params.id);
       const connection = ctx.connections.get(String(record.connection_id), { owner });
+      const operations = writeOperations(ctx.connector(connection.system), entity, 'update');
       const input = await resolveReferences(ctx.records, entity, connection.id, request.body as unknown as Record<string, unknown>);
-      checkSourceRules(writeOperations(ctx.connector(connection.system), entity, 'update'), input, 'update');
+      checkSourceRules(operations, input, 'update');
       if (request.query.dry_run) return reply.code(200).send({ dry_run: true as const, valid: true as const, entity, connection_id: connection.id, input });
       const baseVersion = { remoteData: JSON.parse(String(record.remote_data)) as unknown, remoteUpdatedAt: (record.remote_updated_at as string | null) ?? null };
       return replyIdempotently(ctx, request, reply, owner, key, 200, () =>
