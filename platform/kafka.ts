@@ -2,6 +2,7 @@ import net from 'node:net';
 import { Kafka, logLevel as kafkaLogLevel, type Admin, type ITopicConfig, type LogEntry } from 'kafkajs';
 import type { Logger } from './logger.js';
 import { installFastProduce } from './kafkajs-fast-produce.js';
+import { pinoLevelOf } from './kafkajs-log-level.js';
 import { installReadCommittedFix } from './kafkajs-read-committed.js';
 import type { TopicSpec } from './topics.js';
 
@@ -39,13 +40,10 @@ export function createKafka(options: KafkaClientOptions): Kafka {
     connectionTimeout: options.connectionTimeoutMs ?? 5_000,
     requestTimeout: 30_000,
     logLevel: log.isLevelEnabled('debug') ? kafkaLogLevel.DEBUG : kafkaLogLevel.WARN,
+    // Errors kafkajs retries itself are debug lines (kafkajs-log-level.ts).
     logCreator: () => (entry: LogEntry) => {
       const { message, ...rest } = entry.log;
-      const fields = { namespace: entry.namespace, ...rest };
-      if (entry.level <= kafkaLogLevel.ERROR) log.error(fields, message);
-      else if (entry.level === kafkaLogLevel.WARN) log.warn(fields, message);
-      else if (entry.level === kafkaLogLevel.INFO) log.info(fields, message);
-      else log.debug(fields, message);
+      log[pinoLevelOf(entry)]({ namespace: entry.namespace, ...rest }, message);
     },
   });
 }
