@@ -53,11 +53,20 @@ export function loadKeyRing(config: Pick<MillraceConfig, 'MILLRACE_MASTER_KEY' |
   if (!fs.existsSync(file)) {
     fs.mkdirSync(config.dataDir, { recursive: true });
     fs.writeFileSync(file, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
-    logger.warn({ file }, 'MILLRACE_MASTER_KEY is not set: generated a demo master key; set MILLRACE_MASTER_KEY outside demo mode');
+    warnOnce(logger, file, 'MILLRACE_MASTER_KEY is not set: generated a demo master key; set MILLRACE_MASTER_KEY outside demo mode');
   } else {
-    logger.warn({ file }, 'MILLRACE_MASTER_KEY is not set: using the demo master key file');
+    warnOnce(logger, file, 'MILLRACE_MASTER_KEY is not set: using the demo master key file');
   }
   return keyRing(Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'base64'), previous);
+}
+
+/** Demo key files this process has warned about: several stages load the ring, one warning says it. */
+const warnedKeyFiles = new Set<string>();
+
+function warnOnce(logger: Logger, file: string, message: string): void {
+  if (warnedKeyFiles.has(file)) return;
+  warnedKeyFiles.add(file);
+  logger.warn({ file }, message);
 }
 
 function parsePreviousKeys(value: string | undefined): Buffer[] {
