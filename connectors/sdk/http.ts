@@ -1,6 +1,7 @@
 import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
 import type { z } from 'zod';
 import type { Logger } from '../../platform/logger.js';
+import { onAbort } from './abort-listeners.js';
 import type { AuthProvider, AuthRequest } from './auth/types.js';
 import { ConnectorError, isConnectorError } from './errors.js';
 import { errorFromNetwork, errorFromStatus, parseRetryAfter, type ErrorFrom } from './http-errors.js';
@@ -116,8 +117,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       timedOut = true;
       controller.abort();
     }, deadlineMs);
-    const onAbort = () => controller.abort(signal?.reason);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const releaseAbort = signal ? onAbort(signal, () => controller.abort(signal.reason)) : () => {};
     try {
       const response = await undiciRequest(authRequest.url, {
         dispatcher,
@@ -146,7 +146,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       throw errorFromNetwork(timedOut ? { code: 'TIMEOUT' } : error, method, url, deadlineMs);
     } finally {
       clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
+      releaseAbort();
     }
   }
 

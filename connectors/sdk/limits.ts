@@ -1,5 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import Bottleneck from 'bottleneck';
+import { abortable, delay } from './abort-listeners.js';
 
 /**
  * Per-connection request limits. Bottleneck does both jobs in one well-used library (it is what
@@ -56,18 +56,13 @@ export class RequestLimiter {
     const scheduled = this.bottleneck.schedule(guarded);
     if (!signal) return scheduled;
     scheduled.catch(() => {}); // the caller may have left on abort; nobody else awaits it
-    return new Promise<T>((resolve, reject) => {
-      const onAbort = () => reject(signal.reason);
-      signal.addEventListener('abort', onAbort, { once: true });
-      scheduled.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-    });
+    // One listener on the signal however many requests of the sync are queued (abort-listeners.ts).
+    return abortable(scheduled, signal);
   }
 
   private async waitWhilePaused(signal?: AbortSignal): Promise<void> {
     for (let wait = this.pausedUntil - Date.now(); wait > 0; wait = this.pausedUntil - Date.now()) {
-      await sleep(wait, undefined, signal ? { signal } : undefined).catch((error: unknown) => {
-        throw signal?.aborted ? signal.reason : error;
-      });
+      await delay(wait, signal);
     }
   }
 

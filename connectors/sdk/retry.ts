@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { delay } from './abort-listeners.js';
 import { isConnectorError } from './errors.js';
 
 /**
@@ -99,9 +99,7 @@ export async function retry<T>(
           ? retryAfter * 1000 + Math.floor(random() * Math.min(settings.minDelayMs, 1000))
           : backoffDelayMs(retryNumber, settings, random);
       options.onRetry?.({ error: caught, retry: retryNumber, delayMs, reason: retryAfter !== undefined ? 'retry_after' : 'backoff' });
-      await sleep(delayMs, undefined, options.signal ? { signal: options.signal } : undefined).catch((error: unknown) => {
-        throw options.signal?.aborted ? options.signal.reason : error;
-      });
+      await delay(delayMs, options.signal);
     }
   }
 }

@@ -1,3 +1,4 @@
+import { abortable } from '../abort-listeners.js';
 import type { AuthKind } from '../types.js';
 import type { AuthProvider, AuthRequest } from './types.js';
 
@@ -89,17 +90,6 @@ export class SingleFlightCredential {
     this.recent.unshift(value);
     this.recent.splice(REMEMBERED);
   }
-}
-
-/** Waits for `promise` unless `signal` aborts first; the shared work itself goes on for others. */
-export function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
-  if (!signal) return promise;
-  signal.throwIfAborted();
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }
 
 export interface CredentialAuthOptions {
