@@ -137,13 +137,17 @@ class ThreadedChdbConnection {
     const payload = values === undefined ? undefined : await materialize(values);
     signal?.throwIfAborted();
     const id = this.nextId++;
-    return new Promise((resolve, reject) => {
+    const cancel = () => this.worker.postMessage({ op: 'cancel', id });
+    const answer = new Promise<{ result: Record<string, unknown>; body?: Uint8Array }>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.worker.ref();
       const transfer = payload instanceof Uint8Array ? [payload.buffer as ArrayBuffer] : [];
       this.worker.postMessage({ id, op, params: plainParams(rest), values: payload }, transfer);
-      signal?.addEventListener('abort', () => this.worker.postMessage({ op: 'cancel', id }), { once: true });
+      signal?.addEventListener('abort', cancel, { once: true });
     });
+    if (!signal) return answer;
+    // A caller's signal outlives its queries: each query takes its listener away when answered.
+    return answer.finally(() => signal.removeEventListener('abort', cancel));
   }
 
   private fail(error: Error): void {
