@@ -10,8 +10,14 @@ const INTEGER_DIGITS = DECIMAL_PRECISION - DECIMAL_SCALE;
 /** A plain decimal: optional sign, digits, optional fraction. No exponent, no thousands separator. */
 export const DECIMAL_PATTERN = /^[+-]?\d+(\.\d+)?$/;
 
+/** Already the one spelling: no sign but `-`, no leading zeros, no trailing fraction zeros (`-0` aside). */
+const CANONICAL_DECIMAL = /^-?(?:0|[1-9]\d*)(?:\.\d*[1-9])?$/;
+
 /** `+012.500` → `12.5`, `-0.0` → `0`: the one spelling of a value, also ClickHouse's toString. */
 export function canonicalDecimal(text: string): string {
+  // Mappers write decimals through toDecimal, so nearly every value is canonical already; the
+  // rewrite below is several regular expressions and copies per value, on every field of every record.
+  if (CANONICAL_DECIMAL.test(text) && text !== '-0') return text;
   if (!DECIMAL_PATTERN.test(text)) return text;
   const negative = text.startsWith('-');
   const unsigned = text.replace(/^[+-]/, '');
@@ -26,11 +32,15 @@ export function canonicalDecimal(text: string): string {
 /** Why a canonical decimal does not fit Decimal(38, 9), or null when it does. */
 export function decimalRangeProblem(canonical: string): string | null {
   if (!DECIMAL_PATTERN.test(canonical)) return null;
-  const [whole = '', fraction = ''] = canonical.replace(/^-/, '').split('.');
-  if (fraction.length > DECIMAL_SCALE) {
-    return `has ${fraction.length} digits after the point; the model keeps at most ${DECIMAL_SCALE} (round it in the mapper with toDecimal)`;
+  // Digits counted by position rather than split into copies: this runs on every decimal field.
+  const signLength = canonical.charCodeAt(0) === 45 /* - */ ? 1 : 0;
+  const dot = canonical.indexOf('.');
+  const wholeLength = (dot < 0 ? canonical.length : dot) - signLength;
+  const fractionLength = dot < 0 ? 0 : canonical.length - dot - 1;
+  if (fractionLength > DECIMAL_SCALE) {
+    return `has ${fractionLength} digits after the point; the model keeps at most ${DECIMAL_SCALE} (round it in the mapper with toDecimal)`;
   }
-  if (whole.length > INTEGER_DIGITS) return `has ${whole.length} digits before the point; the model keeps at most ${INTEGER_DIGITS}`;
+  if (wholeLength > INTEGER_DIGITS) return `has ${wholeLength} digits before the point; the model keeps at most ${INTEGER_DIGITS}`;
   return null;
 }
 
