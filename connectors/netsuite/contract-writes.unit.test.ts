@@ -130,7 +130,8 @@ describe('NetSuite purchase order writes', () => {
     harness.sandbox.control.touch('purchaseorder', '1004', 'changed by a buyer in NetSuite');
     const conflict = await failure(purchaseOrderWrites.update!(harness.client, '1004', { memo: 'mine' }, write({ baseVersion })));
     expect(conflict.kind).toBe('conflict');
-    expect(conflict.details).toMatchObject({ base_remote_updated_at: baseVersion.remoteUpdatedAt });
+    expect(conflict).toMatchObject({ status: 409, details: { your_version_timestamp: baseVersion.remoteUpdatedAt } });
+    expect(Date.parse(String(conflict.details?.current_version_timestamp))).toBeGreaterThan(Date.parse(String(baseVersion.remoteUpdatedAt)));
     expect(harness.sandbox.store.get('purchaseorder', '1004')!.memo).toBe('changed by a buyer in NetSuite');
     const missing = await failure(purchaseOrderWrites.update!(harness.client, '424242', { memo: 'x' }, write()));
     expect(missing).toMatchObject({ kind: 'not_found', status: 404, sourceCode: 'NONEXISTENT_ID' });

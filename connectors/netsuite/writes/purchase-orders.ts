@@ -39,7 +39,8 @@ async function checkBaseVersion(client: NetSuiteClient, remoteId: string, ctx: W
   const currentAt = Date.parse(String(current.lastModifiedDate ?? ''));
   if (Number.isFinite(currentAt) && currentAt > Date.parse(base)) {
     throw new ConnectorError('conflict', `NetSuite purchase order ${remoteId} changed at ${String(current.lastModifiedDate)}, after the version this change is based on (${base}); read it again and reapply the change`, {
-      details: { base_remote_updated_at: base, current_remote_updated_at: new Date(currentAt).toISOString() },
+      status: 409,
+      details: { your_version_timestamp: base, current_version_timestamp: new Date(currentAt).toISOString() },
     });
   }
 }
