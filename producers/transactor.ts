@@ -1,4 +1,5 @@
 import { CompressionTypes, type Kafka, type Producer, type TopicMessages } from 'kafkajs';
+import { connectFencedProducer, isProducerFenced } from '../platform/fenced-producer.js';
 import type { Logger } from '../platform/logger.js';
 import { chunkMessages } from './capture-messages.js';
 
@@ -22,19 +23,6 @@ export interface TransactorOptions {
   transactionTimeoutMs?: number;
 }
 
-const FENCED = new Set(['INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED', 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED']);
-
-function isFenced(error: unknown): boolean {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current; depth++) {
-    const type = (current as { type?: string }).type;
-    if (type && FENCED.has(type)) return true;
-    if (/fenced|INVALID_PRODUCER_EPOCH|epoch/i.test(String((current as Error).message ?? ''))) return true;
-    current = (current as { cause?: unknown }).cause ?? (current as { originalError?: unknown }).originalError;
-  }
-  return false;
-}
-
 /**
  * One connection's transactional producer (transactional id `<prefix>src-<connection_id>`).
  * `fence()` registers the id with the coordinator, which aborts whatever an earlier owner left
@@ -53,17 +41,7 @@ export class ConnectionTransactor {
   }
 
   async fence(): Promise<void> {
-    const producer = this.options.kafka.producer({
-      transactionalId: this.options.transactionalId,
-      idempotent: true,
-      maxInFlightRequests: 1,
-      transactionTimeout: this.options.transactionTimeoutMs ?? 30_000,
-    });
-    await producer.connect();
-    // An empty transaction runs InitProducerId without writing anything: this is the fencing step.
-    const transaction = await producer.transaction();
-    await transaction.abort();
-    this.producer = producer;
+    this.producer = await connectFencedProducer(this.options.kafka, this.options);
   }
 
   /** Writes all messages in one transaction; throws ProducerFencedError if this owner was fenced. */
@@ -84,7 +62,7 @@ export class ConnectionTransactor {
       }
       await transaction.commit();
     } catch (error) {
-      if (isFenced(error)) {
+      if (isProducerFenced(error)) {
         this.fenced = true;
         await this.close();
         throw new ProducerFencedError(this.options.transactionalId);

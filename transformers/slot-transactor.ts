@@ -1,4 +1,5 @@
 import { CompressionTypes, type Kafka, type Producer, type TopicMessages } from 'kafkajs';
+import { connectFencedProducer, isProducerFenced } from '../platform/fenced-producer.js';
 import { chunkMessages } from '../producers/capture-messages.js';
 import { TransformerError } from './errors.js';
 
@@ -20,18 +21,6 @@ export interface SlotCommit {
   nextOffset: string;
 }
 
-const FENCED = new Set(['INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED', 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED', 'INVALID_PRODUCER_ID_MAPPING']);
-
-export function isFencedError(error: unknown): boolean {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current; depth++) {
-    const type = (current as { type?: string }).type;
-    if (type && FENCED.has(type)) return true;
-    current = (current as { cause?: unknown }).cause ?? (current as { originalError?: unknown }).originalError;
-  }
-  return false;
-}
-
 export class SlotTransactor {
   private producer: Producer | null = null;
 
@@ -43,17 +32,7 @@ export class SlotTransactor {
 
   /** Registers the transactional id: aborts the previous owner's open transaction and fences it. */
   async fence(): Promise<void> {
-    const producer = this.kafka.producer({
-      transactionalId: this.transactionalId,
-      idempotent: true,
-      maxInFlightRequests: 1,
-      transactionTimeout: this.options.transactionTimeoutMs ?? 30_000,
-    });
-    await producer.connect();
-    // An empty transaction runs InitProducerId without writing anything: the fencing step.
-    const transaction = await producer.transaction();
-    await transaction.abort();
-    this.producer = producer;
+    this.producer = await connectFencedProducer(this.kafka, { transactionalId: this.transactionalId, ...this.options });
   }
 
   /**
@@ -77,7 +56,7 @@ export class SlotTransactor {
     } catch (error) {
       await transaction.abort().catch(() => {});
       await this.close();
-      if (isFencedError(error)) {
+      if (isProducerFenced(error)) {
         throw new TransformerError('producer_fenced', `${commit.topic}/${commit.partition} was taken over by another worker (transactional id ${this.transactionalId}); this worker stopped writing for it.`, { cause: error });
       }
       throw new TransformerError('transaction_failed', `the transaction for ${commit.topic}/${commit.partition} failed: ${(error as Error).message}`, { cause: error });
