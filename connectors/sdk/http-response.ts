@@ -44,15 +44,7 @@ export function normalizeHeaders(raw: IncomingHttpHeaders | Record<string, strin
   return { headers, setCookies };
 }
 
-export function createResponse(init: {
-  status: number;
-  headers: Record<string, string>;
-  setCookies: string[];
-  body: Buffer;
-  method: string;
-  url: string;
-  scrub: Scrub;
-}): HttpResponse {
+export function createResponse(init: Omit<HttpResponse, 'text' | 'json'> & { scrub: Scrub }): HttpResponse {
   const { status, headers, setCookies, body, method, url, scrub } = init;
   return {
     status,
