@@ -20,11 +20,13 @@ import { classifyError, secretValues } from './runtime-settings.js';
 
 export interface ConnectionServiceOptions {
   kafka: Kafka;
+  /** MILLRACE_TOPIC_PREFIX. */
   prefix: string;
   partitions: number;
   replicationFactor: number;
   keyRing: KeyRing;
   logger: Logger;
+  /** Finds a connection's connector by its system id; default: connectors/registry.ts. */
   connectorLookup?: (id: string) => ConnectorDefinition | undefined;
 }
 

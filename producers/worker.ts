@@ -1,30 +1,21 @@
-import type { Admin, Consumer, Kafka } from 'kafkajs';
+import type { Admin, Consumer } from 'kafkajs';
 import { connectorById } from '../connectors/registry.js';
 import type { ConnectorDefinition } from '../connectors/sdk/types.js';
-import type { Logger } from '../platform/logger.js';
 import { topicNames, type TopicNames } from '../platform/topics.js';
 import { parseCursorRecord, type CursorRecord } from './capture-messages.js';
 import { CompactedTopicView, topicOffsets } from '../platform/compacted-view.js';
 import { parseConnectionRecord, type ConnectionRecord } from './connection-record.js';
 import { ConnectionRunner } from './connection-runner.js';
+import type { ConnectionServiceOptions } from './connection-service.js';
 import { parseState, type ConnectionState } from './connection-state.js';
 import { ConnectionStore } from './connection-store.js';
-import type { KeyRing } from './master-keys.js';
 import { ensureProducerTopics } from './producer-topics.js';
 import { RuntimeError } from './errors.js';
 import { DEFAULT_SETTINGS, type RuntimeSettings } from './runtime-settings.js';
 
-export interface WorkerOptions {
-  kafka: Kafka;
-  /** MILLRACE_TOPIC_PREFIX. */
-  prefix: string;
-  partitions: number;
-  replicationFactor: number;
-  keyRing: KeyRing;
-  logger: Logger;
+/** What the connection service needs, and the worker's own: its id, settings and group timing. */
+export interface WorkerOptions extends ConnectionServiceOptions {
   workerId: string;
-  /** Finds a connection's connector by its system id; default: connectors/registry.ts. */
-  connectorLookup?: (id: string) => ConnectorDefinition | undefined;
   settings?: Partial<RuntimeSettings>;
   /** Consumer-group timing: how soon a dead worker's connections move to another one. */
   group?: { sessionTimeoutMs?: number; heartbeatIntervalMs?: number; rebalanceTimeoutMs?: number };
