@@ -1,8 +1,5 @@
-import type { Kafka, Producer } from 'kafkajs';
+import type { Producer } from 'kafkajs';
 import type { Agent } from 'undici';
-import type { ClickHouse } from '../../platform/clickhouse.js';
-import type { Logger } from '../../platform/logger.js';
-import type { KeyRing } from '../../producers/master-keys.js';
 import { AttemptRunner } from './attempt-runner.js';
 import { ensureWebhookTables } from './ddl.js';
 import { DeliveryDispatcher } from './delivery-dispatcher.js';
@@ -15,9 +12,10 @@ import { RetryConsumer } from './retry-consumer.js';
 import { DEFAULT_RETRY_SCHEDULE_MS } from './retry-schedule.js';
 import { RetryWriter } from './retry-writer.js';
 import { createSecretCipher } from './secret-cipher.js';
-import { createGuardedAgent, type Resolver } from './ssrf-guard.js';
+import { createGuardedAgent } from './ssrf-guard.js';
 import { SubscriptionStore } from './subscription-store.js';
 import { ensureWebhookTopics, webhookTopics } from './webhook-topics.js';
+import type { WebhookStageOptions } from './stage-options.js';
 
 /**
  * The webhook sink: events topic → subscriber endpoints. Starts the subscription reader, the
@@ -27,22 +25,10 @@ import { ensureWebhookTopics, webhookTopics } from './webhook-topics.js';
  * Several sinks may run (one per worker process): the events and retries consumer groups
  * spread partitions over them. Per-endpoint limits (concurrency, rate) apply per worker.
  */
-export interface WebhookSinkOptions {
-  kafka: Kafka;
-  /** MILLRACE_TOPIC_PREFIX. */
-  topicPrefix: string;
-  clickhouse: ClickHouse;
-  keyRing: KeyRing;
-  logger: Logger;
-  /** MILLRACE_WEBHOOK_DEV_ALLOWLIST. */
-  allowlist: readonly string[];
-  /** DNS resolution for the SSRF guard; the system resolver by default. */
-  resolve?: Resolver;
+export interface WebhookSinkOptions extends WebhookStageOptions {
   workerId?: string;
   /** Consumer groups are `<groupPrefix>webhooks` and `<groupPrefix>webhook-retries`; default the topic prefix. */
   groupPrefix?: string;
-  partitions?: number;
-  replicationFactor?: number;
   /** A 2xx must arrive within this time; default 10 s. */
   deliveryTimeoutMs?: number;
   /** Delay before attempt n (index n-1); default DEFAULT_RETRY_SCHEDULE_MS (more than 24 h). */

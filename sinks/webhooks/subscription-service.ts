@@ -1,9 +1,6 @@
-import type { Kafka, Producer } from 'kafkajs';
+import type { Producer } from 'kafkajs';
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
-import type { ClickHouse } from '../../platform/clickhouse.js';
-import type { Logger } from '../../platform/logger.js';
-import type { KeyRing } from '../../producers/master-keys.js';
 import { ensureWebhookTables } from './ddl.js';
 import type { DeliveryAttemptRow } from './delivery-log.js';
 import { deliveryQuerySchema, findDeliveryMessage, queryDeliveries, type DeliveryQuery } from './delivery-queries.js';
@@ -11,7 +8,7 @@ import { WebhookError } from './errors.js';
 import { RequestedDeliveries, type ReplayResult } from './requested-deliveries.js';
 import { RetryWriter } from './retry-writer.js';
 import { createSecretCipher, generateSigningSecret, type SecretCipher } from './secret-cipher.js';
-import { validateWebhookUrl, type Resolver } from './ssrf-guard.js';
+import { validateWebhookUrl } from './ssrf-guard.js';
 import {
   connectionWebhookSchema,
   listSubscriptionsSchema,
@@ -25,6 +22,7 @@ import {
 } from './subscription-schema.js';
 import { SubscriptionStore } from './subscription-store.js';
 import { ensureWebhookTopics, webhookTopics } from './webhook-topics.js';
+import type { WebhookStageOptions } from './stage-options.js';
 
 export type { ReplayResult } from './requested-deliveries.js';
 
@@ -39,18 +37,9 @@ export type { ReplayResult } from './requested-deliveries.js';
  * webhook sink delivers them like any retry (so they survive restarts too); their attempts
  * appear in `deliveries()` within moments.
  */
-export interface SubscriptionServiceOptions {
-  kafka: Kafka;
-  topicPrefix: string;
-  clickhouse: ClickHouse;
-  keyRing: KeyRing;
-  logger: Logger;
-  allowlist: readonly string[];
-  resolve?: Resolver;
+export interface SubscriptionServiceOptions extends WebhookStageOptions {
   /** Share the sink's store when both run in one process. */
   store?: SubscriptionStore;
-  partitions?: number;
-  replicationFactor?: number;
   /** The most events one replay may read from the events topic. */
   maxReplayEvents?: number;
 }
