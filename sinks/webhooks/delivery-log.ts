@@ -3,6 +3,7 @@ import type { ClickHouse } from '../../platform/clickhouse.js';
 import { insertJsonRows } from '../../platform/clickhouse-insert.js';
 import type { Logger } from '../../platform/logger.js';
 import { WEBHOOK_DELIVERIES_TABLE, WEBHOOK_MESSAGES_TABLE } from './ddl.js';
+import type { Delivery } from './delivery.js';
 
 /**
  * Writes the delivery log to ClickHouse in batches: one row per attempt (`webhook_deliveries`)
@@ -50,6 +51,21 @@ export interface DeliveryMessageRow {
   retry_of: string;
   body: string;
   created_at: string;
+}
+
+/** The message row of a delivery: what was sent, kept once however many attempts it takes. */
+export function deliveryMessageRow(delivery: Delivery, createdAt: string): DeliveryMessageRow {
+  return {
+    delivery_id: delivery.delivery_id,
+    event_id: delivery.event_id,
+    event_type: delivery.event_type,
+    subscription_id: delivery.subscription_id,
+    connection_id: delivery.connection_id,
+    trigger: delivery.trigger,
+    retry_of: delivery.retry_of ?? '',
+    body: delivery.body,
+    created_at: createdAt,
+  };
 }
 
 interface Batch {

@@ -3,7 +3,7 @@ import type { MillraceEvent } from '../../platform/events.js';
 import type { Logger } from '../../platform/logger.js';
 import { automaticDeliveryId, type Delivery } from './delivery.js';
 import type { DeliveryDispatcher } from './delivery-dispatcher.js';
-import type { DeliveryLog } from './delivery-log.js';
+import { deliveryMessageRow, type DeliveryLog } from './delivery-log.js';
 import { parseEventMessage } from './event-message.js';
 import { matchingSubscriptions } from './matching.js';
 import { sessionSettings } from './consumer-settings.js';
@@ -142,17 +142,7 @@ export class EventConsumer {
   private dispatchOnce(delivery: Delivery): Promise<boolean> {
     const running = this.inFlight.get(delivery.delivery_id);
     if (running) return running;
-    this.options.log.recordMessage({
-      delivery_id: delivery.delivery_id,
-      event_id: delivery.event_id,
-      event_type: delivery.event_type,
-      subscription_id: delivery.subscription_id,
-      connection_id: delivery.connection_id,
-      trigger: delivery.trigger,
-      retry_of: '',
-      body: delivery.body,
-      created_at: new Date().toISOString(),
-    });
+    this.options.log.recordMessage(deliveryMessageRow(delivery, new Date().toISOString()));
     const outcome = this.options.dispatcher.dispatchNew(delivery).finally(() => this.inFlight.delete(delivery.delivery_id));
     this.inFlight.set(delivery.delivery_id, outcome);
     return outcome;

@@ -4,7 +4,7 @@ import type { ClickHouse } from '../../platform/clickhouse.js';
 import { createEvent, type MillraceEvent } from '../../platform/events.js';
 import type { Logger } from '../../platform/logger.js';
 import type { Delivery } from './delivery.js';
-import type { DeliveryMessageRow } from './delivery-log.js';
+import { deliveryMessageRow, type DeliveryMessageRow } from './delivery-log.js';
 import { insertDeliveryMessages } from './delivery-queries.js';
 import { WebhookError } from './errors.js';
 import { readEventsInRange } from './event-history.js';
@@ -78,17 +78,7 @@ export class RequestedDeliveries {
   private async queue(deliveries: Delivery[]): Promise<void> {
     if (deliveries.length === 0) return;
     const now = new Date().toISOString();
-    const rows: DeliveryMessageRow[] = deliveries.map((delivery) => ({
-      delivery_id: delivery.delivery_id,
-      event_id: delivery.event_id,
-      event_type: delivery.event_type,
-      subscription_id: delivery.subscription_id,
-      connection_id: delivery.connection_id,
-      trigger: delivery.trigger,
-      retry_of: delivery.retry_of ?? '',
-      body: delivery.body,
-      created_at: now,
-    }));
+    const rows = deliveries.map((delivery) => deliveryMessageRow(delivery, now));
     try {
       await insertDeliveryMessages(this.options.clickhouse, rows, deliveries[0]!.delivery_id);
       await Promise.all(deliveries.map((delivery) => this.options.writer.writeRetry(delivery, Date.now(), null)));
