@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { request } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from './support/free-port.js';
 import { testBrokers, testKafka, uniqueName } from './support/kafka.js';
 import { waitFor } from './support/wait-for.js';
 
@@ -18,14 +18,6 @@ import { waitFor } from './support/wait-for.js';
  * generated because MILLRACE_MASTER_KEY is not set.
  */
 const ALLOWED_WARNINGS = [/^MILLRACE_MASTER_KEY is not set: generated a demo master key/];
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 interface LogLine {
   level: number;
