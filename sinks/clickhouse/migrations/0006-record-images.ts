@@ -7,9 +7,11 @@ import type { Migration } from './migration.js';
 /**
  * `record_json` in every entity table: the record as the API serves it, written by the sink with
  * each row, so a list reads one column instead of every field's (docs/api.md). Rows already
- * stored get their image from the SQL spelling of the same image, as a mutation ClickHouse runs
- * in the background: until it reaches a row, the API reads that row's fields as before. Both
- * statements may run again (IF NOT EXISTS; the update touches only rows still without an image).
+ * stored get their image from the SQL spelling of the same image, as a mutation: a ClickHouse
+ * server runs it in the background (until it reaches a row, the API reads that row's fields as
+ * before); embedded ClickHouse finished it within the migration, 29 s for 1,000,000 purchase
+ * orders. Both statements may run again (IF NOT EXISTS; the update touches only rows still
+ * without an image).
  */
 export const recordImages: Migration = {
   version: 6,
