@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import { PassThrough } from 'node:stream';
 import { createTopics, testKafka, uniqueName } from '../test/support/kafka.js';
+import { waitFor } from '../test/support/wait-for.js';
 import { CompactedTopicView, ControlTopicUnavailableError, type ViewMessage } from './compacted-view.js';
 import { createLogger } from './logger.js';
 
@@ -44,6 +45,35 @@ describe('CompactedTopicView: the one in-process tail of compacted topics', () =
     const [written] = await producer.send({ topic, messages: [{ key: 'c', value: '3', partition: 2 }] });
     await tail.waitUntilApplied(topic, written!.partition, written!.baseOffset!);
     expect(state.get('c')).toBe('3');
+  });
+
+  it('never applies a record twice when a rebalance makes its consumer read the partition again from the beginning', async () => {
+    const topic = uniqueName('view-rebalance');
+    await createTopics(admin, [topic], 1);
+    await producer.send({ topic, messages: [{ key: 'k', value: '1' }, { key: 'k', value: '2' }] });
+    const applied: string[] = [];
+    const tail = view([topic], ({ value }) => applied.push(value!.toString()));
+    await tail.start();
+    await tail.waitForEnd();
+    expect(applied).toEqual(['1', '2']);
+
+    // A member joining and leaving the view's group forces two rebalances; with no offsets ever
+    // committed, whoever holds the partition afterwards fetches it from offset 0.
+    const intruder = kafka.consumer({ groupId: tail.groupId, sessionTimeout: 10_000, heartbeatInterval: 500 });
+    const joined = new Promise<void>((resolve) => intruder.on(intruder.events.GROUP_JOIN, () => resolve()));
+    await intruder.connect();
+    await intruder.subscribe({ topics: [topic], fromBeginning: true });
+    await intruder.run({ autoCommit: false, eachMessage: async () => {} });
+    await joined;
+    await intruder.disconnect();
+    await waitFor(async () => {
+      const [group] = (await admin.describeGroups([tail.groupId])).groups;
+      return group?.state === 'Stable' && group.members.length === 1;
+    }, { description: 'the view alone in its group again', timeoutMs: 60_000 });
+
+    const [written] = await producer.send({ topic, messages: [{ key: 'k', value: '3' }] });
+    await tail.waitUntilApplied(topic, written!.partition, written!.baseOffset!);
+    expect(applied).toEqual(['1', '2', '3']);
   });
 
   it('reads committed transactions only, and reaches the end past transaction markers', async () => {

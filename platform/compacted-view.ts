@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Admin, Consumer, IHeaders, Kafka } from 'kafkajs';
+import { topicOffsets } from './kafka.js';
 import type { Logger } from './logger.js';
 
 export interface ViewMessage {
@@ -56,15 +57,19 @@ export class CompactedTopicView {
   private admin: Admin | null = null;
   private readonly positions = new Map<string, bigint>();
   private waiters: Waiter[] = [];
+  /** This view's own consumer group: nobody else joins it, nothing is ever committed in it. */
+  readonly groupId: string;
 
-  constructor(private readonly options: CompactedViewOptions) {}
+  constructor(private readonly options: CompactedViewOptions) {
+    this.groupId = `${options.groupPrefix}-${randomUUID()}`;
+  }
 
   async start(): Promise<void> {
     const { kafka, topics } = this.options;
     this.admin = kafka.admin();
     await this.admin.connect();
     const consumer = kafka.consumer({
-      groupId: `${this.options.groupPrefix}-${randomUUID()}`,
+      groupId: this.groupId,
       readUncommitted: false,
       sessionTimeout: 30_000,
       heartbeatInterval: 3_000,
@@ -79,6 +84,10 @@ export class CompactedTopicView {
     await consumer.run({
       autoCommit: false,
       eachMessage: async ({ topic, partition, message }) => {
+        // After a rebalance the group has no committed offsets, so the consumer starts again
+        // from the beginning: records already applied are skipped, or the view would step back
+        // in time (an old record over a newer one) while waits already count it caught up.
+        if (BigInt(message.offset) < (this.positions.get(`${topic}/${partition}`) ?? 0n)) return;
         try {
           this.options.apply({ topic, partition, offset: message.offset, key: message.key?.toString('utf8') ?? '', value: message.value, headers: message.headers });
         } catch (error) {
@@ -154,20 +163,5 @@ export class CompactedTopicView {
     if (ready.length === 0) return;
     this.waiters = this.waiters.filter((waiter) => !ready.includes(waiter));
     for (const waiter of ready) waiter.resolve();
-  }
-}
-
-/**
- * admin.fetchTopicOffsets, retried while the cluster settles: right after a topic is created
- * the broker may answer NOT_LEADER or UNKNOWN_TOPIC until its metadata has propagated.
- */
-export async function topicOffsets(admin: Admin, topic: string, attempts = 20): ReturnType<Admin['fetchTopicOffsets']> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await admin.fetchTopicOffsets(topic);
-    } catch (error) {
-      if (attempt >= attempts || (error as { retriable?: boolean }).retriable === false) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
   }
 }

@@ -3,7 +3,8 @@ import { connectorById } from '../connectors/registry.js';
 import type { ConnectorDefinition } from '../connectors/sdk/types.js';
 import { topicNames, type TopicNames } from '../platform/topics.js';
 import { parseCursorRecord, type CursorRecord } from './capture-messages.js';
-import { CompactedTopicView, topicOffsets } from '../platform/compacted-view.js';
+import { CompactedTopicView } from '../platform/compacted-view.js';
+import { topicOffsets } from '../platform/kafka.js';
 import { parseConnectionRecord, type ConnectionRecord } from './connection-record.js';
 import { ConnectionRunner } from './connection-runner.js';
 import type { ConnectionServiceOptions } from './connection-service.js';
@@ -96,6 +97,9 @@ export class ProducerWorker {
     await consumer.run({
       autoCommit: false,
       eachMessage: async ({ partition, message }) => {
+        // A partition kept through a rebalance is fetched again from its beginning (no committed
+        // offsets): what was applied already is skipped, so no runner sees an older record.
+        if (BigInt(message.offset) < (this.positions.get(partition) ?? 0n)) return;
         const id = message.key?.toString('utf8') ?? '';
         try {
           const record = parseConnectionRecord(message.value);
