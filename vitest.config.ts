@@ -19,13 +19,25 @@ export default defineConfig({
           name: 'integration',
           sequence: { groupOrder: 1 },
           include: ['**/*.integration.test.ts'],
-          exclude: ['node_modules/**', '.millrace/**', '.stack/**'],
+          exclude: ['node_modules/**', '.millrace/**', '.stack/**', 'platform/stack/**'],
           globalSetup: ['test/global-setup.ts'],
           testTimeout: 180_000,
           hookTimeout: 180_000,
           pool: 'forks',
           // 2-core machines: a few files at a time keeps the broker responsive.
           maxWorkers: 3,
+        },
+      },
+      {
+        test: {
+          // The stack script's own tests start and kill extra brokers: JVM start-ups take both
+          // cores for seconds, so they run alone, after the rest, on their own ports.
+          name: 'stack',
+          sequence: { groupOrder: 2 },
+          include: ['platform/stack/**/*.integration.test.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          pool: 'forks',
         },
       },
     ],

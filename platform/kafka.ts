@@ -131,6 +131,21 @@ async function waitForTopicMetadata(admin: Admin, topics: string[], attempts = 4
 
 /** The high-water mark of every partition of a topic: "the end" for readers catching up. */
 export async function endOffsets(admin: Admin, topic: string): Promise<Map<number, bigint>> {
-  const offsets = await admin.fetchTopicOffsets(topic);
+  const offsets = await topicOffsets(admin, topic);
   return new Map(offsets.map((entry) => [entry.partition, BigInt(entry.high)]));
+}
+
+/**
+ * admin.fetchTopicOffsets, retried while the cluster settles: right after a topic is created
+ * the broker may answer NOT_LEADER or UNKNOWN_TOPIC until its metadata has propagated.
+ */
+export async function topicOffsets(admin: Admin, topic: string, attempts = 20): ReturnType<Admin['fetchTopicOffsets']> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await admin.fetchTopicOffsets(topic);
+    } catch (error) {
+      if (attempt >= attempts || (error as { retriable?: boolean }).retriable === false) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
 }

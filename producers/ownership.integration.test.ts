@@ -18,15 +18,7 @@ describe('connection ownership across workers', () => {
     runtime = await startRuntime({ workers: 2 });
     tail = new TopicTail(runtime.kafka, [runtime.topics.events]);
     await tail.start();
-    for (let i = 0; i < 6; i++) {
-      const created = await runtime.service.create({
-        system: 'millrace_test',
-        name: `plant ${i}`,
-        schedule: { work_orders: 86_400, assets: 86_400 },
-        config: { baseUrl: source.url, clientId: source.clientId, clientSecret: source.clientSecret, refreshToken: source.currentRefreshToken, pageSize: 10 },
-      });
-      ids.push(created.id);
-    }
+    for (let i = 0; i < 6; i++) await addConnection();
   });
 
   afterAll(async () => {
@@ -34,6 +26,16 @@ describe('connection ownership across workers', () => {
     await runtime?.stop();
     await source?.stop();
   });
+
+  async function addConnection(): Promise<void> {
+    const created = await runtime.service.create({
+      system: 'millrace_test',
+      name: `plant ${ids.length}`,
+      schedule: { work_orders: 86_400, assets: 86_400 },
+      config: { baseUrl: source.url, clientId: source.clientId, clientSecret: source.clientSecret, refreshToken: source.currentRefreshToken, pageSize: 10 },
+    });
+    ids.push(created.id);
+  }
 
   const vendorSyncs = (id: string) => tail.events(id).filter((event) => event.type === 'sync.completed' && event.data.stream === 'vendors');
 
@@ -47,8 +49,15 @@ describe('connection ownership across workers', () => {
 
   it('moves a leaving worker\'s connections to the other one, which keeps syncing', async () => {
     const [first, second] = runtime.workers;
-    // Both members must hold a share for the move to mean anything.
-    await waitFor(() => first!.ownedConnections().length > 0 && second!.ownedConnections().length > 0, { description: 'connections on both workers', timeoutMs: 60_000 });
+    // Both members must hold a share for the move to mean anything. Ids are random and the
+    // topic has three partitions, so six connections all land on one worker's partitions in
+    // about one run of eleven: add connections until the other worker owns one.
+    while (first!.ownedConnections().length === 0 || second!.ownedConnections().length === 0) {
+      expect(ids.length, 'connections created to reach both workers').toBeLessThan(30);
+      await addConnection();
+      await waitFor(() => first!.ownedConnections().length + second!.ownedConnections().length === ids.length, { description: 'the new connection owned', timeoutMs: 60_000 });
+    }
+    await waitFor(() => ids.every((id) => vendorSyncs(id).length === 1), { description: 'every connection synced once', timeoutMs: 60_000 });
     const moved = first!.ownedConnections();
     await first!.stop();
     await waitFor(() => second!.ownedConnections().length === ids.length, { description: 'the remaining worker owns all', timeoutMs: 60_000 });

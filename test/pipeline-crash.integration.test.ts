@@ -13,6 +13,7 @@ import { ensureTransformerTopics } from '../transformers/transformer-topics.js';
 import { testBrokers, uniqueName } from './support/kafka.js';
 import { testRegistryUrl } from './support/registry.js';
 import { waitFor } from './support/wait-for.js';
+import { topicOffsets } from '../platform/kafka.js';
 
 /**
  * Exactly once through the whole pipeline under SIGKILL: 100,000 raw records are written while
@@ -83,7 +84,7 @@ async function progress(role: Role): Promise<number> {
   if (role === 'transformer') {
     let total = 0;
     for (const topic of [harness.topics.unified('vendors'), harness.topics.unified('purchase_orders')]) {
-      for (const end of await admin.fetchTopicOffsets(topic)) total += Number(end.high);
+      for (const end of await topicOffsets(admin, topic)) total += Number(end.high);
     }
     return total;
   }

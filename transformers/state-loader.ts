@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from '../platform/logger.js';
-import { topicOffsets } from '../platform/compacted-view.js';
+import { topicOffsets } from '../platform/kafka.js';
 import type { EntityName } from '../schemas/index.js';
 import { TransformerError } from './errors.js';
 import { hashedFields } from './field-hash.js';

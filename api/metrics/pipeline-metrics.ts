@@ -5,6 +5,7 @@ import type { Logger } from '../../platform/logger.js';
 import { topicNames } from '../../platform/topics.js';
 import type { ConnectionService } from '../../producers/connection-service.js';
 import { ENTITY_NAMES, ENTITY_PLURALS } from '../../schemas/entities.js';
+import { topicOffsets } from '../../platform/kafka.js';
 
 /**
  * Prometheus gauges of the whole pipeline, computed when scraped from durable state (so they
@@ -89,7 +90,7 @@ export function registerPipelineMetrics(options: PipelineMetricsOptions): { clos
       try {
         const committed = await admin.fetchOffsets({ groupId: group, topics });
         for (const { topic, partitions } of committed) {
-          const ends = await admin.fetchTopicOffsets(topic);
+          const ends = await topicOffsets(admin, topic);
           const lag = ends.reduce((sum, end) => {
             const offset = Number(partitions.find((partition) => partition.partition === end.partition)?.offset ?? -1);
             return sum + Math.max(0, Number(end.high) - Math.max(offset, Number(end.low)));

@@ -4,6 +4,7 @@ import type { MillraceEvent } from '../../platform/events.js';
 import type { Logger } from '../../platform/logger.js';
 import { WebhookError } from './errors.js';
 import { parseEventMessage } from './event-message.js';
+import { topicOffsets } from '../../platform/kafka.js';
 
 /**
  * Reads the events of a time range back from the events topic, for replay. Kafka finds the
@@ -44,7 +45,7 @@ export async function readEventsInRange(
     }
     if (spans.length === 0) return { scanned: 0 };
     // Every partition gets an offset: those outside the range start at their end and read nothing.
-    const highs = await admin.fetchTopicOffsets(topic);
+    const highs = await topicOffsets(admin, topic);
     const offsets = highs.map(({ partition, high }) => ({ partition, offset: String(spans.find((span) => span.partition === partition)?.start ?? high) }));
     await admin.setOffsets({ groupId, topic, partitions: offsets });
     const scanned = await consumeSpans(kafka, topic, groupId, spans, range, options);

@@ -10,6 +10,7 @@ import { testBrokers } from '../../test/support/kafka.js';
 import { waitFor } from '../../test/support/wait-for.js';
 import { startHarness, type Harness } from './test-harness.js';
 import { startReceiver, type Receiver } from './test-receiver.js';
+import { topicOffsets } from '../../platform/kafka.js';
 
 const SINK_SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'test-sink-process.ts');
 // Longer than a restart takes (the dead member's 6 s session timeout, then start-up).
@@ -67,7 +68,7 @@ describe('a sink killed and restarted', () => {
     const admin = harness.kafka.admin();
     await admin.connect();
     try {
-      return (await admin.fetchTopicOffsets(harness.topics.retries)).reduce((sum, partition) => sum + Number(partition.high), 0);
+      return (await topicOffsets(admin, harness.topics.retries)).reduce((sum, partition) => sum + Number(partition.high), 0);
     } finally {
       await admin.disconnect();
     }

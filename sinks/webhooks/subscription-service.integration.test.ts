@@ -7,6 +7,7 @@ import type { Resolver } from './ssrf-guard.js';
 import { startHarness, type Harness } from './test-harness.js';
 import { startReceiver, type Receiver } from './test-receiver.js';
 import type { WebhookSink } from './delivery-worker.js';
+import { topicOffsets } from '../../platform/kafka.js';
 
 const fakeDns: Resolver = async (hostname) => {
   const table: Record<string, string[]> = {
@@ -42,7 +43,7 @@ describe('subscription service', () => {
     const admin = harness.kafka.admin();
     await admin.connect();
     try {
-      return (await admin.fetchTopicOffsets(harness.topics.subscriptions)).reduce((sum, partition) => sum + Number(partition.high), 0);
+      return (await topicOffsets(admin, harness.topics.subscriptions)).reduce((sum, partition) => sum + Number(partition.high), 0);
     } finally {
       await admin.disconnect();
     }

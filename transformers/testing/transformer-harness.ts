@@ -9,6 +9,7 @@ import { TransformerWorker, type TransformerWorkerOptions } from '../worker.js';
 import { FAST_TRANSFORMER_GROUP } from './fast-group.js';
 import { plantConnectorLookup } from './plant-connector.js';
 import { RawWriter } from './raw-writer.js';
+import { topicOffsets } from '../../platform/kafka.js';
 
 
 /**
@@ -67,7 +68,7 @@ export class TransformerHarness {
     const rawTopics = [this.topics.raw('vendors'), this.topics.raw('purchase_orders')];
     const committed = await admin.fetchOffsets({ groupId: `${this.prefix}transformers`, topics: rawTopics });
     for (const topic of rawTopics) {
-      for (const end of await admin.fetchTopicOffsets(topic)) {
+      for (const end of await topicOffsets(admin, topic)) {
         const done = committed.find((entry) => entry.topic === topic)?.partitions.find((entry) => entry.partition === end.partition)?.offset ?? '-1';
         // The last records may be transaction markers of the raw writer's idempotent producer: none here.
         if (end.high !== '0' && BigInt(done) < BigInt(end.high)) return false;

@@ -2,6 +2,7 @@ import type { Admin, Kafka } from 'kafkajs';
 import type { UnifiedCodec } from '../../../schemas/index.js';
 import type { PlantOrder, PlantVendor } from '../../../transformers/testing/plant-connector.js';
 import type { RawWriter } from '../../../transformers/testing/raw-writer.js';
+import { topicOffsets } from '../../../platform/kafka.js';
 
 /**
  * Raw records for the pipeline tests and benchmark, in the plant test connector's source shapes
@@ -55,7 +56,7 @@ export async function writePlantRecords(writer: RawWriter, connectionId: string,
 export async function groupCaughtUp(admin: Admin, groupId: string, topics: { name: string; transactional: boolean }[]): Promise<boolean> {
   const committed = await admin.fetchOffsets({ groupId, topics: topics.map((topic) => topic.name) });
   for (const topic of topics) {
-    for (const end of await admin.fetchTopicOffsets(topic.name)) {
+    for (const end of await topicOffsets(admin, topic.name)) {
       const entry = committed.find((candidate) => candidate.topic === topic.name)?.partitions.find((candidate) => candidate.partition === end.partition);
       const high = BigInt(end.high);
       if (high === 0n) continue;
@@ -71,7 +72,7 @@ export async function decodeEveryMessage(kafka: Kafka, codec: UnifiedCodec, topi
   const admin = kafka.admin();
   await admin.connect();
   const ends = new Map<string, bigint>();
-  for (const topic of topics) for (const end of await admin.fetchTopicOffsets(topic)) ends.set(`${topic}|${end.partition}`, BigInt(end.high));
+  for (const topic of topics) for (const end of await topicOffsets(admin, topic)) ends.set(`${topic}|${end.partition}`, BigInt(end.high));
   await admin.disconnect();
   const consumer = kafka.consumer({ groupId, readUncommitted: false, maxBytesPerPartition: 8 << 20 });
   const outcome = { messages: 0, failures: [] as string[], keys: new Set<string>() };
