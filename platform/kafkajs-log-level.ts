@@ -33,13 +33,27 @@ const SEND_FAILED = 'Failed to send messages: ';
 
 export type PinoLevel = 'error' | 'warn' | 'info' | 'debug';
 
+/**
+ * A consumer that meets a retriable protocol error while joining (COORDINATOR_LOAD_IN_PROGRESS
+ * on a broker that just started) "crashes" and restarts itself a moment later: kafkajs logs both
+ * at error. The restart is the recovery, so both lines are info, and warnings once persistent.
+ */
+const CRASH = /^Crash: KafkaJSProtocolError: (.*)$/s;
+const RESTARTING = /^Restarting the consumer in \d+ms$/;
+
 export function pinoLevelOf(entry: LogEntry): PinoLevel {
   if (entry.level === kafkaLogLevel.WARN) return 'warn';
   if (entry.level === kafkaLogLevel.INFO) return 'info';
   if (entry.level > kafkaLogLevel.INFO) return 'debug';
+  const crash = CRASH.exec(entry.log.message);
+  if ((crash && RETRIED_MESSAGES.has(crash[1]!)) || RESTARTING.test(entry.log.message)) return persistent(entry.log) ? 'warn' : 'info';
   if (!isRetriedProtocolError(entry.log)) return 'error';
-  const retryCount = (entry.log as { retryCount?: unknown }).retryCount;
-  return typeof retryCount === 'number' && retryCount >= PERSISTENT_RETRY ? 'warn' : 'debug';
+  return persistent(entry.log) ? 'warn' : 'debug';
+}
+
+function persistent(log: LogEntry['log']): boolean {
+  const retryCount = (log as { retryCount?: unknown }).retryCount;
+  return typeof retryCount === 'number' && retryCount >= PERSISTENT_RETRY;
 }
 
 /** The broker's message of a failed answer or attempt is one kafkajs retries. */

@@ -30,6 +30,15 @@ describe('pinoLevelOf', () => {
     expect(pinoLevelOf(entry('Consumer', logLevel.ERROR, 'Crash: KafkaJSNumberOfRetriesExceeded: This server is not the leader for that topic-partition', { groupId: 'g', retryCount: 5 }))).toBe('error');
   });
 
+  it('makes a consumer crash on a retriable answer, and its restart, info lines; warnings once persistent', () => {
+    const loading = "Crash: KafkaJSProtocolError: The coordinator is loading and hence can't process requests for this group";
+    expect(pinoLevelOf(entry('Consumer', logLevel.ERROR, loading, { groupId: 'g', stack: 'KafkaJSProtocolError: …' }))).toBe('info');
+    expect(pinoLevelOf(entry('Consumer', logLevel.ERROR, 'Restarting the consumer in 300ms', { groupId: 'g', retryTime: 300 }))).toBe('info');
+    expect(pinoLevelOf(entry('Consumer', logLevel.ERROR, loading, { groupId: 'g', retryCount: 4 }))).toBe('warn');
+    expect(pinoLevelOf(entry('Consumer', logLevel.ERROR, 'Restarting the consumer in 9000ms', { groupId: 'g', retryCount: 4 }))).toBe('warn');
+    expect(pinoLevelOf(entry('Consumer', logLevel.ERROR, 'Crash: KafkaJSProtocolError: Not authorized to access group', { groupId: 'g' }))).toBe('error');
+  });
+
   it('maps the other levels one to one', () => {
     expect(pinoLevelOf(entry('Consumer', logLevel.WARN, 'Consumer group rebalancing'))).toBe('warn');
     expect(pinoLevelOf(entry('Consumer', logLevel.INFO, 'Starting'))).toBe('info');
