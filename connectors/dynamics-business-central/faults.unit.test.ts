@@ -5,22 +5,13 @@ import { businessCentralConnector } from './index.js';
 import { startHarness, type Harness } from './sandbox/test-harness.js';
 import { purchaseOrdersStream } from './streams/purchase-orders.js';
 import { vendorsStream } from './streams/vendors.js';
+import { connectorFailure } from '../sdk/testing/connector-failure.js';
 
 let harness: Harness | undefined;
 afterEach(async () => {
   await harness?.close();
   harness = undefined;
 });
-
-async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConnectorError);
-    return error as ConnectorError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('Business Central connector faults', () => {
   it('passes testConnection against a healthy environment', async () => {
@@ -55,7 +46,7 @@ describe('Business Central connector faults', () => {
     harness = await startHarness({ size: 3 });
     await harness.read(vendorsStream);
     harness.sandbox.control.revokeCredentials();
-    const error = await failure(harness.read(vendorsStream));
+    const error = await connectorFailure(harness.read(vendorsStream));
     expect(error.kind).toBe('auth');
     expect(error.sourceCode).toBe('invalid_client');
     expect(error.retriable).toBe(false);
@@ -65,7 +56,7 @@ describe('Business Central connector faults', () => {
 
   it('reports a wrong client secret as auth from the token endpoint', async () => {
     harness = await startHarness({ size: 3, config: { clientSecret: 'wrong-secret' } });
-    const error = await failure(businessCentralConnector.testConnection(harness.client));
+    const error = await connectorFailure(businessCentralConnector.testConnection(harness.client));
     expect(error.kind).toBe('auth');
     expect(error.message).not.toContain('wrong-secret');
   });
@@ -73,7 +64,7 @@ describe('Business Central connector faults', () => {
   it('reports 503 as unavailable after retrying', async () => {
     harness = await startHarness({ size: 3, retry: { retries: 1, minDelayMs: 10, maxDelayMs: 20, maxRetryAfterSeconds: 1 } });
     harness.sandbox.faults.down = 503;
-    const error = await failure(harness.read(vendorsStream));
+    const error = await connectorFailure(harness.read(vendorsStream));
     expect(error.kind).toBe('unavailable');
     expect(error.sourceCode).toBe('Internal_TenantUnavailable');
     expect(harness.sandbox.state.requestLog.filter((entry) => entry.status === 503).length).toBe(2);
@@ -83,7 +74,7 @@ describe('Business Central connector faults', () => {
     harness = await startHarness({ size: 3, retry: { retries: 0 } });
     await harness.read(vendorsStream);
     await harness.sandbox.server.goDown();
-    expect((await failure(harness.read(vendorsStream))).kind).toBe('unavailable');
+    expect((await connectorFailure(harness.read(vendorsStream))).kind).toBe('unavailable');
     await harness.sandbox.server.comeUp();
     expect((await harness.read(vendorsStream)).records).toHaveLength(3);
   });
@@ -127,7 +118,7 @@ describe('Business Central connector faults', () => {
     harness = await startHarness({ size: 3, config: { timeoutMs: 1000 }, retry: { retries: 0 } });
     await harness.read(vendorsStream);
     harness.sandbox.faults.slowMs = 1500;
-    const error = await failure(harness.read(vendorsStream));
+    const error = await connectorFailure(harness.read(vendorsStream));
     expect(error.kind).toBe('unavailable');
     expect(error.message).toContain('1000 ms');
     harness.sandbox.faults.slowMs = 0;
@@ -135,12 +126,12 @@ describe('Business Central connector faults', () => {
 
   it('names a wrong environment or company as a configuration problem', async () => {
     harness = await startHarness({ size: 3, config: { environment: 'Sandbx' } });
-    const environment = await failure(businessCentralConnector.testConnection(harness.client));
+    const environment = await connectorFailure(businessCentralConnector.testConnection(harness.client));
     expect(environment.kind).toBe('config');
     expect(environment.sourceCode).toBe('BadRequest_NotFound');
     await harness.close();
     harness = await startHarness({ size: 3, config: { companyIds: ['11111111-2222-3333-4444-555555555555'] } });
-    const company = await failure(businessCentralConnector.testConnection(harness.client));
+    const company = await connectorFailure(businessCentralConnector.testConnection(harness.client));
     expect(company.kind).toBe('config');
     expect(company.message).toContain(harness.sandbox.companyIds[0]);
   });

@@ -4,6 +4,7 @@ import { netsuiteConnector } from './index.js';
 import { startHarness, type Harness } from './sandbox/harness.js';
 import { purchaseOrdersStream } from './streams/purchase-orders.js';
 import { vendorsStream } from './streams/vendors.js';
+import { connectorFailure } from '../sdk/testing/connector-failure.js';
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -11,22 +12,12 @@ afterEach(async () => {
   harness = undefined;
 });
 
-async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConnectorError);
-    return error as ConnectorError;
-  }
-  throw new Error('expected a ConnectorError, but the call succeeded');
-}
-
 describe('NetSuite connector under faults', () => {
   it.each(['tba', 'oauth2_m2m'] as const)('reports revoked credentials as auth (%s) with NetSuite INVALID_LOGIN', async (auth) => {
     harness = await startHarness({ size: 10, auth });
     await netsuiteConnector.testConnection(harness.client);
     harness.sandbox.control.revokeCredentials();
-    const error = await failure(harness.sync(vendorsStream, null));
+    const error = await connectorFailure(harness.sync(vendorsStream, null));
     expect(error.kind).toBe('auth');
     expect(error.retriable).toBe(false);
     expect(error.message).not.toContain(harness.config.consumerSecret ?? harness.config.privateKeyPem!.slice(30, 60));
@@ -46,11 +37,11 @@ describe('NetSuite connector under faults', () => {
     // No retries here: a retried 503 would wait its Retry-After (1 s); retries are tested with 429.
     harness = await startHarness({ size: 10, retry: { retries: 0 } });
     harness.sandbox.faults.down = 503;
-    const down = await failure(harness.sync(vendorsStream, null));
+    const down = await connectorFailure(harness.sync(vendorsStream, null));
     expect(down).toMatchObject({ kind: 'unavailable', status: 503, sourceCode: 'SERVICE_UNAVAILABLE' });
     harness.sandbox.faults.down = false;
     await harness.running.goDown();
-    const refused = await failure(harness.sync(vendorsStream, null));
+    const refused = await connectorFailure(harness.sync(vendorsStream, null));
     expect(refused.kind).toBe('unavailable');
     expect(refused.message).toMatch(/connection refused/);
     await harness.running.comeUp();
@@ -87,7 +78,7 @@ describe('NetSuite connector under faults', () => {
     harness = await startHarness({ size: 10 });
     harness.sandbox.faults.malformedPages = 1;
     const pages: unknown[] = [];
-    const error = await failure((async () => {
+    const error = await connectorFailure((async () => {
       for await (const page of purchaseOrdersStream.read(harness!.client, null, { signal: new AbortController().signal, logger: (await import('./sandbox/harness.js')).quietLogger, startedAt: new Date() })) pages.push(page);
     })());
     expect(error.kind).toBe('invalid_response');
@@ -99,13 +90,13 @@ describe('NetSuite connector under faults', () => {
   it('reports a missing permission as permission, and a wrong account as auth', async () => {
     harness = await startHarness({ size: 10 });
     harness.sandbox.faults.deniedTypes = ['purchaseorder'];
-    const denied = await failure(netsuiteConnector.testConnection(harness.client));
+    const denied = await connectorFailure(netsuiteConnector.testConnection(harness.client));
     expect(denied).toMatchObject({ kind: 'permission', status: 403, sourceCode: 'INSUFFICIENT_PERMISSION' });
     harness.sandbox.faults.deniedTypes = [];
     const { startHarness: start } = await import('./sandbox/harness.js');
     const other = await start({ size: 10, config: { accountId: '7654321' } });
     try {
-      const wrongRealm = await failure(netsuiteConnector.testConnection(other.client));
+      const wrongRealm = await connectorFailure(netsuiteConnector.testConnection(other.client));
       expect(wrongRealm).toMatchObject({ kind: 'auth', sourceCode: 'INVALID_LOGIN' });
     } finally {
       await other.close();
@@ -117,7 +108,7 @@ describe('NetSuite connector under faults', () => {
     harness.sandbox.faults.slowMs = 50;
     expect((await harness.sync(vendorsStream, null)).records).toHaveLength(3);
     harness.sandbox.faults.slowMs = 800;
-    const error = await failure(harness.sync(vendorsStream, null));
+    const error = await connectorFailure(harness.sync(vendorsStream, null));
     expect(error.kind).toBe('unavailable');
     expect(error.message).toMatch(/no complete answer within 400 ms/);
     harness.sandbox.faults.slowMs = 0;

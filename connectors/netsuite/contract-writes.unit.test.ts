@@ -7,6 +7,7 @@ import { mapPurchaseOrder } from './mappers/purchase-order.js';
 import { quietLogger, startHarness, type Harness } from './sandbox/harness.js';
 import { purchaseOrdersStream } from './streams/purchase-orders.js';
 import { purchaseOrderWrites } from './writes/purchase-orders.js';
+import { connectorFailure } from '../sdk/testing/connector-failure.js';
 
 const ctx: MapContext = { connectionId: 'c1', sourceSystem: 'netsuite', idFor: (entity, remoteId) => recordId('c1', entity, remoteId) };
 const write = (extra: Partial<WriteContext> = {}): WriteContext => ({ logger: quietLogger, ...extra });
@@ -30,16 +31,6 @@ const order = {
     { item_remote_id: '501', quantity: '1.5', unit_price: '10.5' },
   ],
 };
-
-async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConnectorError);
-    return error as ConnectorError;
-  }
-  throw new Error('expected a ConnectorError, but the call succeeded');
-}
 
 describe('NetSuite purchase order writes', () => {
   it('creates an order as an async job and returns the record read back', async () => {
@@ -92,7 +83,7 @@ describe('NetSuite purchase order writes', () => {
     harness = await startHarness({ size: 10 });
     const before = harness.sandbox.store.count('purchaseorder');
     const refused = { ...order, lines: [order.lines[0]!, { item_remote_id: '99999', quantity: '1' }] };
-    const error = await failure(purchaseOrderWrites.create!(harness.client, refused, write({ idempotencyKey: 'bad-item' })));
+    const error = await connectorFailure(purchaseOrderWrites.create!(harness.client, refused, write({ idempotencyKey: 'bad-item' })));
     expect(error).toMatchObject({ kind: 'validation', status: 400, sourceCode: 'USER_ERROR' });
     expect(error.sourceMessage).toContain('Invalid Field Value 99999');
     expect(error.fieldErrors).toEqual([{ path: 'lines[1].item_remote_id', message: expect.stringContaining('99999'), code: 'USER_ERROR' }]);
@@ -106,7 +97,7 @@ describe('NetSuite purchase order writes', () => {
     expect(purchaseOrderWrites.validate!({ lines: [{ line_number: 1, quantity: '3' }] }, 'update')).toEqual([]);
     harness = await startHarness({ size: 10 });
     const before = harness.sandbox.requestLog.length;
-    const error = await failure(purchaseOrderWrites.create!(harness.client, { lines: [] }, write()));
+    const error = await connectorFailure(purchaseOrderWrites.create!(harness.client, { lines: [] }, write()));
     expect(error.kind).toBe('validation');
     expect(harness.sandbox.requestLog.length).toBe(before);
   });
@@ -128,12 +119,12 @@ describe('NetSuite purchase order writes', () => {
     const base = (await purchaseOrdersStream.fetchOne!(harness.client, '1004'))!;
     const baseVersion = { remoteUpdatedAt: mapPurchaseOrder(base, ctx).remote_updated_at ?? null };
     harness.sandbox.control.touch('purchaseorder', '1004', 'changed by a buyer in NetSuite');
-    const conflict = await failure(purchaseOrderWrites.update!(harness.client, '1004', { memo: 'mine' }, write({ baseVersion })));
+    const conflict = await connectorFailure(purchaseOrderWrites.update!(harness.client, '1004', { memo: 'mine' }, write({ baseVersion })));
     expect(conflict.kind).toBe('conflict');
     expect(conflict).toMatchObject({ status: 409, details: { your_version_timestamp: baseVersion.remoteUpdatedAt } });
     expect(Date.parse(String(conflict.details?.current_version_timestamp))).toBeGreaterThan(Date.parse(String(baseVersion.remoteUpdatedAt)));
     expect(harness.sandbox.store.get('purchaseorder', '1004')!.memo).toBe('changed by a buyer in NetSuite');
-    const missing = await failure(purchaseOrderWrites.update!(harness.client, '424242', { memo: 'x' }, write()));
+    const missing = await connectorFailure(purchaseOrderWrites.update!(harness.client, '424242', { memo: 'x' }, write()));
     expect(missing).toMatchObject({ kind: 'not_found', status: 404, sourceCode: 'NONEXISTENT_ID' });
   });
 

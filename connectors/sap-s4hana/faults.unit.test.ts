@@ -4,6 +4,7 @@ import { sapS4hanaConnector } from './index.js';
 import { runSync, startHarness, type Harness } from './sandbox/test-harness.js';
 import { SANDBOX_CREDENTIALS } from './sandbox/index.js';
 import { purchaseOrdersStream } from './streams/purchase-orders.js';
+import { connectorFailure } from '../sdk/testing/connector-failure.js';
 
 /** Each fault switch of the sandbox, and what the connector makes of it. */
 let harness: Harness | undefined;
@@ -12,25 +13,15 @@ afterEach(async () => {
   harness = undefined;
 });
 
-async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isConnectorError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a ConnectorError, but the call succeeded');
-}
-
 const oauth = { authKind: 'oauth2_client_credentials' as const, username: undefined, password: undefined, clientId: SANDBOX_CREDENTIALS.clientId, clientSecret: SANDBOX_CREDENTIALS.clientSecret };
 
 describe('faults', () => {
   it('revoked credentials → auth, for Basic and for OAuth client credentials; nothing is read', async () => {
     harness = await startHarness({ size: 5 });
     harness.sandbox.control.revokeCredentials();
-    const basic = await failure(runSync(purchaseOrdersStream, harness.connect(), null));
+    const basic = await connectorFailure(runSync(purchaseOrdersStream, harness.connect(), null));
     expect(basic).toMatchObject({ kind: 'auth', status: 401, retriable: false });
-    const viaToken = await failure(runSync(purchaseOrdersStream, harness.connect(oauth), null));
+    const viaToken = await connectorFailure(runSync(purchaseOrdersStream, harness.connect(oauth), null));
     expect(viaToken).toMatchObject({ kind: 'auth', sourceCode: 'invalid_client' });
     harness.sandbox.control.restoreCredentials();
     expect((await runSync(purchaseOrdersStream, harness.connect(), null)).records).toHaveLength(5);
@@ -51,7 +42,7 @@ describe('faults', () => {
   it('503 → unavailable after the retries, with SAP ICM’s HTML page; the next sync works', async () => {
     harness = await startHarness({ size: 5 });
     harness.sandbox.control.setFaults({ down: 503 });
-    const error = await failure(runSync(purchaseOrdersStream, harness.connect({}, { retries: 1, minDelayMs: 5, maxDelayMs: 10, maxRetryAfterSeconds: 1 }), null));
+    const error = await connectorFailure(runSync(purchaseOrdersStream, harness.connect({}, { retries: 1, minDelayMs: 5, maxDelayMs: 10, maxRetryAfterSeconds: 1 }), null));
     expect(error).toMatchObject({ kind: 'unavailable', status: 503, retriable: true });
     expect(harness.sandbox.state.requestLog.filter((entry) => entry.status === 503)).toHaveLength(2);
     harness.sandbox.control.setFaults({ down: false });
@@ -61,7 +52,7 @@ describe('faults', () => {
   it('connection refused → unavailable', async () => {
     harness = await startHarness({ size: 5 });
     await harness.sandbox.goDown();
-    const error = await failure(runSync(purchaseOrdersStream, harness.connect({}, { retries: 1, minDelayMs: 5, maxDelayMs: 10 }), null));
+    const error = await connectorFailure(runSync(purchaseOrdersStream, harness.connect({}, { retries: 1, minDelayMs: 5, maxDelayMs: 10 }), null));
     expect(error).toMatchObject({ kind: 'unavailable', details: { network_code: 'ECONNREFUSED' } });
     await harness.sandbox.comeUp();
     expect((await runSync(purchaseOrdersStream, harness.connect(), null)).records).toHaveLength(5);
@@ -82,7 +73,7 @@ describe('faults', () => {
     const client = harness.connect({ pageSize: 3 });
     const yielded: unknown[] = [];
     harness.sandbox.control.setFaults({ malformedPages: 1 });
-    const error = await failure(
+    const error = await connectorFailure(
       (async () => {
         for await (const page of purchaseOrdersStream.read(client, null, { signal: new AbortController().signal, logger: client.logger, startedAt: new Date() })) yielded.push(page);
       })(),
@@ -96,7 +87,7 @@ describe('faults', () => {
   it('a slow system beyond the timeout → unavailable', async () => {
     harness = await startHarness({ size: 3 });
     harness.sandbox.control.setFaults({ slowMs: 1500 });
-    const error = await failure(runSync(purchaseOrdersStream, harness.connect({ timeoutMs: 1000 }, { retries: 0 }), null));
+    const error = await connectorFailure(runSync(purchaseOrdersStream, harness.connect({ timeoutMs: 1000 }, { retries: 0 }), null));
     expect(error).toMatchObject({ kind: 'unavailable' });
   });
 });
@@ -106,20 +97,20 @@ describe('testConnection', () => {
     harness = await startHarness({ size: 3 });
     await sapS4hanaConnector.testConnection(harness.connect());
     harness.sandbox.control.denyService('API_MATERIAL_STOCK_SRV');
-    const permission = await failure(sapS4hanaConnector.testConnection(harness.connect()));
+    const permission = await connectorFailure(sapS4hanaConnector.testConnection(harness.connect()));
     expect(permission).toMatchObject({ kind: 'permission', sourceCode: '/IWFND/CM_CONSUMER/101', details: { service: 'API_MATERIAL_STOCK_SRV' } });
     expect(permission.message).toMatch(/communication arrangement/);
-    const wrongPassword = await failure(sapS4hanaConnector.testConnection(harness.connect({ password: 'wrong' })));
+    const wrongPassword = await connectorFailure(sapS4hanaConnector.testConnection(harness.connect({ password: 'wrong' })));
     expect(wrongPassword).toMatchObject({ kind: 'auth' });
     await harness.sandbox.goDown();
-    const down = await failure(sapS4hanaConnector.testConnection(harness.connect({}, { retries: 0 })));
+    const down = await connectorFailure(sapS4hanaConnector.testConnection(harness.connect({}, { retries: 0 })));
     expect(down).toMatchObject({ kind: 'unavailable' });
     await harness.sandbox.comeUp();
   });
 
   it('never puts the password in an error', async () => {
     harness = await startHarness({ size: 3 });
-    const error = await failure(sapS4hanaConnector.testConnection(harness.connect({ password: 'Very-Secret-Pass-9' })));
+    const error = await connectorFailure(sapS4hanaConnector.testConnection(harness.connect({ password: 'Very-Secret-Pass-9' })));
     expect(JSON.stringify(error.toJSON())).not.toContain('Very-Secret-Pass-9');
     expect(error.message).not.toContain(Buffer.from(`${SANDBOX_CREDENTIALS.username}:Very-Secret-Pass-9`).toString('base64'));
   });

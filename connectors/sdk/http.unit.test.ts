@@ -4,6 +4,7 @@ import { ConnectorError, type ConnectorErrorKind } from './errors.js';
 import { createHttpClient, type HttpClient, type HttpClientOptions } from './http.js';
 import { parseRetryAfter } from './http-errors.js';
 import { refusedOrigin, sendJson, startLoopbackServer, type LoopbackHandler, type LoopbackServer } from './testing/loopback-server.js';
+import { connectorFailure } from './testing/connector-failure.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -20,12 +21,6 @@ function client(server: { origin: string }, options: Partial<HttpClientOptions> 
   const http = createHttpClient({ baseUrl: `${server.origin}/api/`, retry: { retries: 3, minDelayMs: 5, maxDelayMs: 20 }, ...options });
   cleanups.push(() => http.close());
   return http;
-}
-
-async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
-  const error = await promise.then(() => undefined, (caught: unknown) => caught);
-  expect(error).toBeInstanceOf(ConnectorError);
-  return error as ConnectorError;
 }
 
 describe('createHttpClient: retries', () => {
@@ -70,7 +65,7 @@ describe('createHttpClient: retries', () => {
     [422, 'validation'],
   ] as [number, ConnectorErrorKind][])('does not retry a %i and maps it to %s', async (status, kind) => {
     const server = await serve((_request, response) => sendJson(response, status, { error: { code: `E${status}`, message: { lang: 'en', value: `refused with ${status}` } } }));
-    const error = await failure(client(server).request({ path: 'items' }));
+    const error = await connectorFailure(client(server).request({ path: 'items' }));
     expect(error).toMatchObject({ kind, status, retriable: false, sourceCode: `E${status}`, sourceMessage: `refused with ${status}` });
     expect(error.message).toContain(`GET ${server.origin}/api/items answered ${status}`);
     expect(server.requests).toHaveLength(1);
@@ -78,14 +73,14 @@ describe('createHttpClient: retries', () => {
 
   it('makes a single attempt with retries: 0 even for a retriable 503', async () => {
     const server = await serve((_request, response) => sendJson(response, 503, {}));
-    const error = await failure(client(server).request({ method: 'POST', path: 'orders', body: { a: 1 }, retries: 0 }));
+    const error = await connectorFailure(client(server).request({ method: 'POST', path: 'orders', body: { a: 1 }, retries: 0 }));
     expect(error).toMatchObject({ kind: 'unavailable', retriable: true, status: 503 });
     expect(server.requests).toHaveLength(1);
   });
 
   it('stops after the configured retries with the last failure', async () => {
     const server = await serve((_request, response) => sendJson(response, 502, {}));
-    const error = await failure(client(server, { retry: { retries: 2, minDelayMs: 1 } }).request({ path: 'items' }));
+    const error = await connectorFailure(client(server, { retry: { retries: 2, minDelayMs: 1 } }).request({ path: 'items' }));
     expect(error).toMatchObject({ kind: 'unavailable', status: 502 });
     expect(server.requests).toHaveLength(3);
   });
@@ -95,7 +90,7 @@ describe('createHttpClient: network failures', () => {
   it('turns a source that never answers into unavailable after the timeout, and retries it', async () => {
     const server = await serve(() => {}); // never responds
     const started = Date.now();
-    const error = await failure(client(server, { timeoutMs: 150, retry: { retries: 1, minDelayMs: 1 } }).request({ path: 'slow' }));
+    const error = await connectorFailure(client(server, { timeoutMs: 150, retry: { retries: 1, minDelayMs: 1 } }).request({ path: 'slow' }));
     expect(error).toMatchObject({ kind: 'unavailable', retriable: true });
     expect(error.message).toMatch(/no complete answer within 150 ms/);
     expect(server.requests).toHaveLength(2);
@@ -108,13 +103,13 @@ describe('createHttpClient: network failures', () => {
       response.write('{"items": [');
       // the rest never comes
     });
-    const error = await failure(client(server, { timeoutMs: 150, retry: { retries: 0 } }).json({ path: 'trickle' }));
+    const error = await connectorFailure(client(server, { timeoutMs: 150, retry: { retries: 0 } }).json({ path: 'trickle' }));
     expect(error.kind).toBe('unavailable');
   });
 
   it('turns connection refused into a retriable unavailable', async () => {
     const origin = await refusedOrigin();
-    const error = await failure(client({ origin }, { retry: { retries: 1, minDelayMs: 1 } }).request({ path: 'x' }));
+    const error = await connectorFailure(client({ origin }, { retry: { retries: 1, minDelayMs: 1 } }).request({ path: 'x' }));
     expect(error).toMatchObject({ kind: 'unavailable', retriable: true, details: { network_code: 'ECONNREFUSED' } });
     expect(error.message).toContain('connection refused');
   });
@@ -135,7 +130,7 @@ describe('createHttpClient: bodies', () => {
       response.writeHead(200, { 'content-type': 'application/json' });
       response.end('{"d": {"results": [ {"PurchaseOrder": "45');
     });
-    const error = await failure(client(server).json({ path: 'A_PurchaseOrder' }));
+    const error = await connectorFailure(client(server).json({ path: 'A_PurchaseOrder' }));
     expect(error).toMatchObject({ kind: 'invalid_response', retriable: false, status: 200 });
     expect(error.message).toContain('not valid JSON');
     expect(server.requests).toHaveLength(1);
@@ -144,14 +139,14 @@ describe('createHttpClient: bodies', () => {
   it('maps a body of the wrong shape to invalid_response naming the path', async () => {
     const server = await serve((_request, response) => sendJson(response, 200, { d: { results: [{ PurchaseOrder: 4500000001 }] } }));
     const schema = z.object({ d: z.object({ results: z.array(z.object({ PurchaseOrder: z.string() })) }) });
-    const error = await failure(client(server).json({ path: 'A_PurchaseOrder', schema }));
+    const error = await connectorFailure(client(server).json({ path: 'A_PurchaseOrder', schema }));
     expect(error.kind).toBe('invalid_response');
     expect(error.message).toContain('d.results.0.PurchaseOrder');
   });
 
   it('refuses a body larger than maxBodyBytes', async () => {
     const server = await serve((_request, response) => sendJson(response, 200, { blob: 'x'.repeat(10_000) }));
-    const error = await failure(client(server, { maxBodyBytes: 1_000 }).json({ path: 'big' }));
+    const error = await connectorFailure(client(server, { maxBodyBytes: 1_000 }).json({ path: 'big' }));
     expect(error.kind).toBe('invalid_response');
     expect(error.message).toContain('larger than 1000 bytes');
   });
@@ -184,7 +179,7 @@ describe('createHttpClient: bodies', () => {
     const server = await serve((request, response) => sendJson(response, 200, { url: request.url }));
     const http = client(server);
     await expect(http.json({ path: `${server.origin}/api/items?$skiptoken=10` })).resolves.toEqual({ url: '/api/items?$skiptoken=10' });
-    const error = await failure(http.request({ path: 'http://169.254.169.254/latest/meta-data' }));
+    const error = await connectorFailure(http.request({ path: 'http://169.254.169.254/latest/meta-data' }));
     expect(error.kind).toBe('config');
     expect(server.requests).toHaveLength(1);
   });
@@ -194,7 +189,7 @@ describe('createHttpClient: bodies', () => {
       response.writeHead(302, { location: 'https://my-tenant.s4hana.cloud.sap/ui#Shell-home' });
       response.end();
     });
-    const error = await failure(client(server).request({ path: 'x' }));
+    const error = await connectorFailure(client(server).request({ path: 'x' }));
     expect(error).toMatchObject({ kind: 'config', status: 302 });
     expect(error.message).toContain('https://my-tenant.s4hana.cloud.sap/ui');
   });
@@ -210,7 +205,7 @@ describe('createHttpClient: bodies', () => {
         return new ConnectorError('rate_limited', `NetSuite refused: ${code}`, { sourceCode: code });
       },
     });
-    const error = await failure(http.request({ path: 'record/v1/purchaseOrder' }));
+    const error = await connectorFailure(http.request({ path: 'record/v1/purchaseOrder' }));
     expect(error).toMatchObject({ kind: 'rate_limited', status: 429, retryAfterSeconds: 7, sourceCode: 'CONCURRENCY_LIMIT_EXCEEDED' });
   });
 });

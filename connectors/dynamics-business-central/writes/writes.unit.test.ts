@@ -6,6 +6,7 @@ import type { BcPurchaseOrder } from '../raw-types.js';
 import { silentLogger, startHarness, type Harness } from '../sandbox/test-harness.js';
 import { purchaseOrdersStream } from '../streams/purchase-orders.js';
 import { purchaseOrderWrites } from './purchase-order-writes.js';
+import { connectorFailure } from '../../sdk/testing/connector-failure.js';
 
 const ctx: MapContext = { connectionId: 'conn-w', sourceSystem: 'dynamics365_business_central', idFor: (entity, id) => recordId('conn-w', entity, id) };
 const writeCtx = (base?: WriteContext['baseVersion']): WriteContext => ({ logger: silentLogger, ...(base ? { baseVersion: base } : {}) });
@@ -15,16 +16,6 @@ afterEach(async () => {
   await harness?.close();
   harness = undefined;
 });
-
-async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConnectorError);
-    return error as ConnectorError;
-  }
-  throw new Error('expected the write to fail');
-}
 
 function seededVendor(h: Harness, predicate: (blocked: string) => boolean): string {
   for (let i = 0; i < 50; i++) {
@@ -66,12 +57,12 @@ describe('Business Central purchase order writes', () => {
   it('returns Business Central’s refusal with its code, message and the field it concerns', async () => {
     harness = await startHarness({ size: 40 });
     const blocked = seededVendor(harness, (value) => value === 'All');
-    const vendorError = await failure(purchaseOrderWrites.create!(harness.client, { vendor_remote_id: blocked, lines: [{ item_code: '1896-S', quantity: '1' } as never] }, writeCtx()));
+    const vendorError = await connectorFailure(purchaseOrderWrites.create!(harness.client, { vendor_remote_id: blocked, lines: [{ item_code: '1896-S', quantity: '1' } as never] }, writeCtx()));
     expect(vendorError).toMatchObject({ kind: 'validation', sourceCode: 'Application_DialogException', status: 400 });
     expect(vendorError.fieldErrors).toEqual([expect.objectContaining({ path: 'vendor_remote_id', message: expect.stringContaining('is blocked with type All') })]);
 
     const vendor = seededVendor(harness, (value) => value === ' ');
-    const itemError = await failure(purchaseOrderWrites.create!(harness.client, { vendor_remote_id: vendor, lines: [{ item_code: '1896-S', quantity: '1' } as never, { item_code: 'NO-SUCH', quantity: '2' } as never] }, writeCtx()));
+    const itemError = await connectorFailure(purchaseOrderWrites.create!(harness.client, { vendor_remote_id: vendor, lines: [{ item_code: '1896-S', quantity: '1' } as never, { item_code: 'NO-SUCH', quantity: '2' } as never] }, writeCtx()));
     expect(itemError).toMatchObject({ kind: 'validation', sourceCode: 'Internal_RecordNotFound' });
     expect(itemError.fieldErrors).toEqual([expect.objectContaining({ path: 'lines[1].item_code' })]);
     // All or nothing: the refused deep insert created no order.
@@ -99,7 +90,7 @@ describe('Business Central purchase order writes', () => {
     const created = await purchaseOrderWrites.create!(harness.client, { vendor_remote_id: seededVendor(harness, (b) => b === ' '), lines: [{ item_code: '1896-S', quantity: '2' } as never] }, writeCtx());
     const seen = created.raw as BcPurchaseOrder;
     const theirs = harness.sandbox.control.updateOrder(harness.companyId, seen.id, { purchaser: 'AH' });
-    const error = await failure(purchaseOrderWrites.update!(harness.client, created.remoteId, { buyer: 'OF' }, writeCtx({ remoteData: seen, remoteUpdatedAt: seen.lastModifiedDateTime })));
+    const error = await connectorFailure(purchaseOrderWrites.update!(harness.client, created.remoteId, { buyer: 'OF' }, writeCtx({ remoteData: seen, remoteUpdatedAt: seen.lastModifiedDateTime })));
     expect(error).toMatchObject({ kind: 'conflict', status: 409, sourceCode: 'Request_EntityChanged' });
     expect(error.details).toEqual({
       your_version_timestamp: seen.lastModifiedDateTime,
@@ -113,7 +104,7 @@ describe('Business Central purchase order writes', () => {
   it('refuses changes to a released order the way Business Central does', async () => {
     harness = await startHarness({ size: 10 });
     const released = [...Array(10).keys()].map((i) => harness!.sandbox.control.orderAt(harness!.companyId, i)!).find((order) => order.status === 'Open')!;
-    const error = await failure(purchaseOrderWrites.update!(harness.client, `${harness.companyId}/${released.id}`, { buyer: 'OF' }, writeCtx({ remoteData: released, remoteUpdatedAt: released.lastModifiedDateTime })));
+    const error = await connectorFailure(purchaseOrderWrites.update!(harness.client, `${harness.companyId}/${released.id}`, { buyer: 'OF' }, writeCtx({ remoteData: released, remoteUpdatedAt: released.lastModifiedDateTime })));
     expect(error).toMatchObject({ kind: 'validation', sourceCode: 'Application_FieldValidationException' });
     expect(error.fieldErrors?.[0]).toMatchObject({ path: 'status', message: expect.stringContaining("Current value is 'Released'") });
   });
@@ -122,7 +113,7 @@ describe('Business Central purchase order writes', () => {
     harness = await startHarness({ size: 6 });
     const order = harness.sandbox.control.orderAt(harness.companyId, 1)!;
     harness.sandbox.control.invoiceOrder(harness.companyId, order.id);
-    const error = await failure(purchaseOrderWrites.update!(harness.client, `${harness.companyId}/${order.id}`, { buyer: 'OF' }, writeCtx()));
+    const error = await connectorFailure(purchaseOrderWrites.update!(harness.client, `${harness.companyId}/${order.id}`, { buyer: 'OF' }, writeCtx()));
     expect(error).toMatchObject({ kind: 'validation', fieldErrors: [expect.objectContaining({ path: 'status' })] });
   });
 });

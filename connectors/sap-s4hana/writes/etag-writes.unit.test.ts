@@ -11,6 +11,7 @@ import { purchaseOrdersStream } from '../streams/purchase-orders.js';
 import { workOrdersStream } from '../streams/work-orders.js';
 import { purchaseOrderWrites } from './purchase-order-writes.js';
 import { workOrderWrites } from './work-order-writes.js';
+import { connectorFailure } from '../../sdk/testing/connector-failure.js';
 
 /**
  * Entity types with a concurrency token (the sandbox's `concurrencyTokens`): SAP serves an ETag
@@ -42,23 +43,13 @@ async function start(onSend?: (sandbox: SapSandbox, method: string, url: string)
   return { sandbox, client };
 }
 
-async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isConnectorError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a ConnectorError, but the write succeeded');
-}
-
 const etag = (record: unknown) => (record as { __metadata: { etag: string } }).__metadata.etag;
 
 describe('SAP updates of entities with an ETag', () => {
   it('SAP refuses a change without If-Match (428); the connector sends the ETag and the change is made', async () => {
     const { sandbox, client } = await start();
     const order = `A_PurchaseOrder${keyPredicate({ PurchaseOrder: '4500000002' })}`;
-    const bare = await failure(client.write(SERVICES.purchaseOrder, 'PATCH', order, { PaymentTerms: '0004' }));
+    const bare = await connectorFailure(client.write(SERVICES.purchaseOrder, 'PATCH', order, { PaymentTerms: '0004' }));
     expect(bare).toMatchObject({ kind: 'conflict', status: 428 });
     const seen = (await purchaseOrdersStream.fetchOne!(client, '4500000002'))!;
     expect(etag(seen)).toMatch(/^W\/"/);
@@ -74,7 +65,7 @@ describe('SAP updates of entities with an ETag', () => {
     sandbox.control.updateMaintenanceOrder('4000002', { MaintenanceOrderDesc: 'Changed in SAP' });
     const current = (await workOrdersStream.fetchOne!(client, '4000002'))!;
     const patches = () => sandbox.state.requestLog.filter((entry) => entry.method === 'PATCH').length;
-    const error = await failure(workOrderWrites.update!(client, '4000002', { title: 'Mine' } as never, { logger, baseVersion: { remoteData: seen, remoteUpdatedAt: null } }));
+    const error = await connectorFailure(workOrderWrites.update!(client, '4000002', { title: 'Mine' } as never, { logger, baseVersion: { remoteData: seen, remoteUpdatedAt: null } }));
     expect(error).toMatchObject({ kind: 'conflict', status: 409, details: { your_etag: etag(seen), current_etag: etag(current) } });
     expect(patches()).toBe(0);
     expect(sandbox.state.tenant.maintenanceOrders.get('4000002')).toMatchObject({ MaintenanceOrderDesc: 'Changed in SAP' });
@@ -91,7 +82,7 @@ describe('SAP updates of entities with an ETag', () => {
     });
     const seen = structuredClone(sandbox.control.purchaseOrder('4500000003')!);
     const base = { LastChangeDateTime: `/Date(${Math.floor(Number(seen.LastChangeDateTime) / 1000)}+0000)/`, __metadata: { etag: `W/"'${String(seen.LastChangeDateTime)}'"` } };
-    const error = await failure(purchaseOrderWrites.update!(client, '4500000003', { payment_terms: '0004' }, { logger, baseVersion: { remoteData: base, remoteUpdatedAt: null } }));
+    const error = await connectorFailure(purchaseOrderWrites.update!(client, '4500000003', { payment_terms: '0004' }, { logger, baseVersion: { remoteData: base, remoteUpdatedAt: null } }));
     const now = sandbox.control.purchaseOrder('4500000003')!;
     expect(error).toMatchObject({ kind: 'conflict', status: 409, details: { current_version_timestamp: new Date(Math.floor(Number(now.LastChangeDateTime) / 1000)).toISOString() } });
     expect(isConnectorError(error.cause) && error.cause.status).toBe(412);

@@ -7,6 +7,7 @@ import type { ODataRecord } from '../odata/page.js';
 import { runSync, startHarness, type Harness } from '../sandbox/test-harness.js';
 import { purchaseOrdersStream } from '../streams/purchase-orders.js';
 import { purchaseOrderWrites } from './purchase-order-writes.js';
+import { connectorFailure } from '../../sdk/testing/connector-failure.js';
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -15,16 +16,6 @@ afterEach(async () => {
 });
 
 const ctx = { logger: createLogger({ level: 'silent' }) };
-
-async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isConnectorError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a ConnectorError, but the write succeeded');
-}
 
 function newOrder(overrides: Record<string, unknown> = {}) {
   return {
@@ -77,7 +68,7 @@ describe('purchase order writes', () => {
   it('surfaces SAP refusals as validation errors with SAP code, message and unified paths', async () => {
     harness = await startHarness({ size: 40 });
     // Supplier 17300009 is blocked for purchasing in the sandbox; material 99999999 does not exist.
-    const error = await failure(
+    const error = await connectorFailure(
       purchaseOrderWrites.create!(harness.client, newOrder({ vendor_remote_id: '17300009', lines: [newOrder().lines[0], { ...newOrder().lines[1], item_code: '99999999' }] }), ctx),
     );
     expect(error).toMatchObject({ kind: 'validation', status: 400, sourceCode: 'ME/047', sourceMessage: 'Supplier 17300009 is blocked for purchasing' });
@@ -97,7 +88,7 @@ describe('purchase order writes', () => {
     expect(issues.map((issue) => issue.path)).toEqual(
       expect.arrayContaining(['memo', 'vendor_remote_id', 'buyer', 'lines[0].quantity', 'lines[0].unit_price', 'lines[0].item_code', 'lines[0].location_remote_id']),
     );
-    const error = await failure(purchaseOrderWrites.create!(harness.client, input, ctx));
+    const error = await connectorFailure(purchaseOrderWrites.create!(harness.client, input, ctx));
     expect(error).toMatchObject({ kind: 'validation' });
     expect(posts(harness)).toHaveLength(0);
     expect(purchaseOrderWrites.validate!(newOrder(), 'create')).toEqual([]);
@@ -127,7 +118,7 @@ describe('purchase order writes', () => {
   it('a locked order and a change based on an old version are conflicts; a deleted order is refused', async () => {
     harness = await startHarness({ size: 20 });
     harness.sandbox.control.lockPurchaseOrder('4500000001', 'BUYER_02');
-    const locked = await failure(purchaseOrderWrites.update!(harness.client, '4500000001', { payment_terms: '0004' }, ctx));
+    const locked = await connectorFailure(purchaseOrderWrites.update!(harness.client, '4500000001', { payment_terms: '0004' }, ctx));
     expect(locked).toMatchObject({ kind: 'conflict', status: 409, sourceCode: 'ME/006' });
     const seen = (await purchaseOrdersStream.fetchOne!(harness.client, '4500000003'))!;
     const seenAt = mapPurchaseOrder(seen, testMapContext).remote_updated_at!;
@@ -137,7 +128,7 @@ describe('purchase order writes', () => {
     const before = patches();
     // Based on the stored raw record (its LastChangeDateTime) or, without one, on remote_updated_at.
     for (const baseVersion of [{ remoteData: seen, remoteUpdatedAt: seenAt }, { remoteData: { PurchaseOrder: '4500000003' }, remoteUpdatedAt: seenAt }]) {
-      const stale = await failure(purchaseOrderWrites.update!(harness.client, '4500000003', { payment_terms: '0004' }, { ...ctx, baseVersion }));
+      const stale = await connectorFailure(purchaseOrderWrites.update!(harness.client, '4500000003', { payment_terms: '0004' }, { ...ctx, baseVersion }));
       expect(stale).toMatchObject({ kind: 'conflict', status: 409, details: { your_version_timestamp: seenAt, current_version_timestamp: theirs } });
     }
     expect(patches()).toBe(before);
@@ -146,9 +137,9 @@ describe('purchase order writes', () => {
     await purchaseOrderWrites.update!(harness.client, '4500000003', { payment_terms: '0004' }, { ...ctx, baseVersion: { remoteData: fresh, remoteUpdatedAt: theirs } });
     expect(harness.sandbox.control.purchaseOrder('4500000003')!.PaymentTerms).toBe('0004');
     // PO 4500000013 is generated with deletion code L.
-    const deleted = await failure(purchaseOrderWrites.update!(harness.client, '4500000013', { payment_terms: '0004' }, ctx));
+    const deleted = await connectorFailure(purchaseOrderWrites.update!(harness.client, '4500000013', { payment_terms: '0004' }, ctx));
     expect(deleted).toMatchObject({ kind: 'validation', sourceCode: 'ME/112' });
-    const item = await failure(purchaseOrderWrites.update!(harness.client, '4500000004', { lines: [{ line_number: 30, quantity: '-1' }] }, ctx));
+    const item = await connectorFailure(purchaseOrderWrites.update!(harness.client, '4500000004', { lines: [{ line_number: 30, quantity: '-1' }] }, ctx));
     expect(item.fieldErrors).toEqual([{ path: 'lines[0].quantity', message: 'SAP needs a quantity greater than zero' }]);
   });
 
@@ -161,7 +152,7 @@ describe('purchase order writes', () => {
     expect(harness.sandbox.state.requestLog.filter((entry) => entry.status === 403)).toHaveLength(1);
     await harness.close();
     harness = await startHarness({ size: 5, csrfTtlSeconds: 0 });
-    const error = await failure(purchaseOrderWrites.update!(harness.client, '4500000001', { payment_terms: '0004' }, ctx));
+    const error = await connectorFailure(purchaseOrderWrites.update!(harness.client, '4500000001', { payment_terms: '0004' }, ctx));
     expect(error).toMatchObject({ kind: 'permission', status: 403, details: { csrf_required: true } });
     expect(harness.sandbox.state.requestLog.filter((entry) => entry.method === 'PATCH')).toHaveLength(2);
   });

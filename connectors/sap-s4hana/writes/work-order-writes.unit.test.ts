@@ -7,6 +7,7 @@ import type { ODataRecord } from '../odata/page.js';
 import { startHarness, type Harness } from '../sandbox/test-harness.js';
 import { workOrdersStream } from '../streams/work-orders.js';
 import { validateWorkOrder, workOrderWrites } from './work-order-writes.js';
+import { connectorFailure } from '../../sdk/testing/connector-failure.js';
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -15,16 +16,6 @@ afterEach(async () => {
 });
 
 const ctx = { logger: createLogger({ level: 'silent' }) };
-
-async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isConnectorError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a ConnectorError, but the write succeeded');
-}
 
 const newOrder = (overrides: Record<string, unknown> = {}) => ({
   title: 'Replace leaking seal on P-101',
@@ -71,13 +62,13 @@ describe('maintenance order writes', () => {
     const client = harness.connect({ workOrderTypes: { corrective: 'YBA1', preventive: 'YBA2' } });
     const result = await workOrderWrites.create!(client, newOrder({ type: 'preventive', asset_remote_id: '10000001' }) as never, ctx);
     expect((result.raw as ODataRecord).MaintenanceOrderType).toBe('YBA2');
-    const error = await failure(workOrderWrites.create!(client, newOrder({ type: 'inspection' }) as never, ctx));
+    const error = await connectorFailure(workOrderWrites.create!(client, newOrder({ type: 'inspection' }) as never, ctx));
     expect(error.fieldErrors).toEqual([{ path: 'type', message: "no SAP order type is configured for inspection; add it to the connection's workOrderTypes" }]);
   });
 
   it("returns SAP's refusal with the unified path", async () => {
     harness = await startHarness({ size: 3 });
-    const error = await failure(workOrderWrites.create!(harness.client, newOrder({ asset_remote_id: '19999999' }) as never, ctx));
+    const error = await connectorFailure(workOrderWrites.create!(harness.client, newOrder({ asset_remote_id: '19999999' }) as never, ctx));
     expect(error).toMatchObject({ kind: 'validation', sourceCode: 'IS/200', fieldErrors: [{ path: 'asset_remote_id', message: 'Equipment 19999999 does not exist', code: 'IS/200' }] });
   });
 
@@ -93,9 +84,9 @@ describe('maintenance order writes', () => {
     const result = await workOrderWrites.update!(harness.client, '4000002', { title: 'Replace bearing (urgent)', priority: 'urgent' } as never, ctx);
     expect(mapWorkOrder(result.raw as ODataRecord, testMapContext)).toMatchObject({ title: 'Replace bearing (urgent)', priority: 'urgent', remote_priority: '1' });
     // Order index 6 is generated closed (CLSD).
-    const closed = await failure(workOrderWrites.update!(harness.client, '4000006', { title: 'x' } as never, ctx));
+    const closed = await connectorFailure(workOrderWrites.update!(harness.client, '4000006', { title: 'x' } as never, ctx));
     expect(closed).toMatchObject({ kind: 'validation', sourceCode: 'IW/010' });
-    const missing = await failure(workOrderWrites.update!(harness.client, '4999999', { title: 'x' } as never, ctx));
+    const missing = await connectorFailure(workOrderWrites.update!(harness.client, '4999999', { title: 'x' } as never, ctx));
     expect(missing).toMatchObject({ kind: 'not_found', status: 404 });
   });
 
@@ -106,7 +97,7 @@ describe('maintenance order writes', () => {
     harness.sandbox.control.updateMaintenanceOrder('4000003', { MaintenanceOrderDesc: 'Changed in SAP' });
     const theirs = mapWorkOrder((await workOrdersStream.fetchOne!(harness.client, '4000003'))!, testMapContext).remote_updated_at;
     expect(theirs).not.toBe(seenAt);
-    const stale = await failure(workOrderWrites.update!(harness.client, '4000003', { title: 'Mine' } as never, { ...ctx, baseVersion: { remoteData: seen, remoteUpdatedAt: seenAt } }));
+    const stale = await connectorFailure(workOrderWrites.update!(harness.client, '4000003', { title: 'Mine' } as never, { ...ctx, baseVersion: { remoteData: seen, remoteUpdatedAt: seenAt } }));
     expect(stale).toMatchObject({ kind: 'conflict', status: 409, details: { your_version_timestamp: seenAt, current_version_timestamp: theirs } });
     expect(harness.sandbox.state.tenant.maintenanceOrders.get('4000003')).toMatchObject({ MaintenanceOrderDesc: 'Changed in SAP' });
     const fresh = (await workOrdersStream.fetchOne!(harness.client, '4000003'))!;
