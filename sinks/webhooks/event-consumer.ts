@@ -79,6 +79,9 @@ export class EventConsumer {
   }
 
   private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    // A subscription created just before these events must be known before they are matched.
+    const newest = batch.messages.reduce((latest, message) => Math.max(latest, Number(message.timestamp)), 0);
+    await this.options.store.catchUp(newest);
     for (const message of batch.messages) {
       while (this.tracker.openCount() >= this.maxInFlight) {
         await new Promise((resolve) => setTimeout(resolve, 50));

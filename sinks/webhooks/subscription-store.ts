@@ -34,6 +34,9 @@ export class SubscriptionStore {
   private readonly listeners = new Set<SubscriptionListener>();
   private readonly view: CompactedTopicView;
   private producer: Producer | undefined;
+  /** Every subscription written before this time (ms) is applied. */
+  private caughtUpAt = 0;
+  private catchingUp: { startedAt: number; done: Promise<void> } | undefined;
 
   constructor(private readonly options: SubscriptionStoreOptions) {
     const { kafka, topic, logger } = options;
@@ -53,6 +56,29 @@ export class SubscriptionStore {
     await this.producer.connect();
     await this.view.start();
     await this.view.waitForEnd(this.options.readyTimeoutMs ?? 60_000);
+  }
+
+  /**
+   * Resolves once every subscription written before `timeMs` has been applied. Another process
+   * may have created a subscription a moment before an event it should receive: the event
+   * consumer calls this with the time of the newest event of a batch, so that event is not
+   * matched against a view that has not seen the subscription yet. Events older than the last
+   * catch-up cost nothing; one read of the topic's end offsets serves every batch that waits.
+   */
+  async catchUp(timeMs: number): Promise<void> {
+    if (timeMs < this.caughtUpAt) return;
+    if (!this.catchingUp || this.catchingUp.startedAt <= timeMs) {
+      const startedAt = Date.now();
+      const done = this.view.waitForEnd(this.options.readyTimeoutMs ?? 60_000).then(() => {
+        this.caughtUpAt = Math.max(this.caughtUpAt, startedAt);
+      });
+      const attempt = { startedAt, done };
+      this.catchingUp = attempt;
+      void done.finally(() => {
+        if (this.catchingUp === attempt) this.catchingUp = undefined;
+      }).catch(() => {});
+    }
+    await this.catchingUp.done;
   }
 
   async stop(): Promise<void> {
