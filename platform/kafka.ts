@@ -123,7 +123,8 @@ async function waitForTopicMetadata(admin: Admin, topics: string[], attempts = 4
       await admin.fetchTopicMetadata({ topics });
       return;
     } catch (error) {
-      if (attempt >= attempts || (error as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw error;
+      // UNKNOWN_TOPIC_OR_PARTITION, LEADER_NOT_AVAILABLE …: the metadata is still propagating.
+      if (attempt >= attempts || (error as { retriable?: boolean }).retriable === false) throw error;
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }

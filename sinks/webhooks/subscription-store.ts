@@ -67,6 +67,7 @@ export class SubscriptionStore {
    */
   async catchUp(timeMs: number): Promise<void> {
     if (timeMs < this.caughtUpAt) return;
+    // A read started after timeMs covers it; an older one may not.
     if (!this.catchingUp || this.catchingUp.startedAt <= timeMs) {
       const startedAt = Date.now();
       const done = this.view.waitForEnd(this.options.readyTimeoutMs ?? 60_000).then(() => {
@@ -74,9 +75,10 @@ export class SubscriptionStore {
       });
       const attempt = { startedAt, done };
       this.catchingUp = attempt;
-      void done.finally(() => {
+      // A failed read is not shared with later callers: they start their own.
+      done.catch(() => {
         if (this.catchingUp === attempt) this.catchingUp = undefined;
-      }).catch(() => {});
+      });
     }
     await this.catchingUp.done;
   }
