@@ -136,8 +136,11 @@ describe('millrace start', () => {
 
     // A purchase order written through the API reaches reads within seconds, not at the next poll.
     const sap = (await http('GET', `${apiUrl}/v1/connections`, key)).body.data.find((connection: { system: string }) => connection.system === 'sap_s4hana');
-    const vendor = (await http('GET', `${apiUrl}/v1/vendors?connection_id=${sap.id}&limit=1`, key)).body.data[0];
-    const item = (await http('GET', `${apiUrl}/v1/inventory-items?connection_id=${sap.id}&limit=1`, key)).body.data[0];
+    // Streams sync independently: SAP's purchase orders may be stored before its suppliers and products.
+    const firstOf = (entity: string) =>
+      waitFor(async () => (await http('GET', `${apiUrl}/v1/${entity}?connection_id=${sap.id}&limit=1`, key)).body.data?.[0], { timeoutMs: 60_000, intervalMs: 500, description: `a SAP ${entity} record` });
+    const vendor = await firstOf('vendors');
+    const item = await firstOf('inventory-items');
     const order = {
       vendor_remote_id: vendor.remote_id,
       company_id: '1710',
