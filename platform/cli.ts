@@ -6,6 +6,7 @@ import { EmbeddedClickHouseLockedError } from './clickhouse.js';
 import { RuntimeError } from '../producers/errors.js';
 import { createApiKey } from '../api/auth/create-key-command.js';
 import { runWorker, startMillrace, STAGE_ROLES, type StageRole } from './start.js';
+import { relaxHeapGrowth } from './heap.js';
 
 const USAGE = `usage: millrace <command>
 
@@ -35,6 +36,7 @@ async function dispatch(args: string[]): Promise<number> {
   const [command, sub] = args;
   if (command === 'stack') return stack(sub);
   if (command === 'start') {
+    relaxHeapGrowth();
     await startMillrace(loadConfig());
     return 0;
   }
@@ -50,6 +52,7 @@ async function worker(args: string[]): Promise<number> {
     process.stderr.write(`millrace worker: --role must be one of ${STAGE_ROLES.join(', ')}\n${USAGE}`);
     return 2;
   }
+  relaxHeapGrowth();
   await runWorker(loadConfig(), values.role as StageRole);
   return 0;
 }

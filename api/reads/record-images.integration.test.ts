@@ -82,6 +82,16 @@ describe('reads from record images', () => {
     expect(await answers()).toEqual(fromImages);
   });
 
+  it('serves a plain list (stored text, never parsed) with the very records a get or an expanded list gives', async () => {
+    const plain = await api.call('GET', '/v1/purchase-orders?limit=100&include_deleted=true', { key: api.keys.read });
+    expect(plain.headers['content-type']).toBe('application/json; charset=utf-8');
+    const listed = plain.body.data as Record<string, unknown>[];
+    expect(listed).toHaveLength(30);
+    const expanded = (await api.call('GET', '/v1/purchase-orders?limit=100&include_deleted=true&expand=vendor', { key: api.keys.read })).body.data as Record<string, unknown>[];
+    expect(listed).toEqual(expanded.map(({ vendor: _vendor, ...record }) => record));
+    for (const record of listed.slice(0, 5)) expect((await api.call('GET', `/v1/purchase-orders/${record.id}`, { key: api.keys.read })).body).toEqual(record);
+  });
+
   it('reads the fields of a row whose image is older than the model (a field missing)', async () => {
     const [record] = await api.call('GET', `/v1/purchase-orders/${orderIds[2]}`, { key: api.keys.read }).then((answer) => [answer.body]);
     const { memo: _memo, ...stale } = JSON.parse(recordImageJson('purchase_order', record)) as Record<string, unknown>;

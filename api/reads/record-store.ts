@@ -68,19 +68,42 @@ interface PageRow {
   remote_data?: string | null;
 }
 
+/** A page row read as text, with the number of top-level fields of its image. */
+interface TextPageRow extends PageRow {
+  image_fields: number;
+}
+
 const imageFieldCounts = new Map<EntityName, number>();
 
-/** The row's image as a record, or null when it has none or one from before a field was added to the model. */
-function imageOf(entity: EntityName, row: PageRow): Row | null {
-  if (!row.record_json) return null;
+/** How many fields a current image has. Fields are only ever added to the model, so an image with fewer is stale. */
+function imageFieldCount(entity: EntityName): number {
   let count = imageFieldCounts.get(entity);
   if (count === undefined) {
     count = entityModels[entity].fields.filter((field) => !IMAGE_EXCLUDED_FIELDS.has(field.name)).length;
     imageFieldCounts.set(entity, count);
   }
+  return count;
+}
+
+/** The row's image as a record, or null when it has none or a stale one. */
+function imageOf(entity: EntityName, row: PageRow): Row | null {
+  if (!row.record_json) return null;
   const image = JSON.parse(row.record_json) as Row;
-  // Fields are only ever added to the model, so an image with fewer is stale.
-  return Object.keys(image).length === count ? image : null;
+  return Object.keys(image).length === imageFieldCount(entity) ? image : null;
+}
+
+/** The first `count` tab-separated cells of a line, and the rest of it as one more cell. */
+function splitTabs(line: string, count: number): string[] {
+  const cells: string[] = [];
+  let start = 0;
+  for (let index = 0; index < count; index++) {
+    const tab = line.indexOf('\t', start);
+    if (tab < 0) break;
+    cells.push(line.slice(start, tab));
+    start = tab + 1;
+  }
+  cells.push(line.slice(start));
+  return cells;
 }
 
 /** The image with remote_data in its model place, as the wide read gives it. */
@@ -112,6 +135,32 @@ export class RecordStore {
     return { records: await this.records(entity, found.slice(0, options.limit), options.includeRemoteData), more };
   }
 
+  /**
+   * The plain list (no remote data, no expansions) as each record's JSON text, in the same order
+   * and with the same values as `list`. Complete images are passed through as ClickHouse stored
+   * them, never parsed: a page of purchase orders is ~300 KB of JSON, and parsing it only to
+   * print it again was most of the garbage a request made (docs/api.md).
+   */
+  async listJson(entity: EntityName, filters: ListFilters, limit: number): Promise<{ texts: string[]; more: boolean; last: CursorPosition | null }> {
+    if (filters.connectionIds.length === 0) return { texts: [], more: false, last: null };
+    const found = await this.textPage(entity, filters, limit + 1);
+    const page = found.slice(0, limit);
+    const fieldCount = imageFieldCount(entity);
+    const missing = page.filter((row) => row.image_fields !== fieldCount || !row.record_json);
+    const fromFields = missing.length > 0 ? await this.rows(entity, missing, false) : new Map<string, Row>();
+    const texts: string[] = [];
+    for (const row of page) {
+      if (row.image_fields === fieldCount && row.record_json) {
+        texts.push(row.record_json);
+        continue;
+      }
+      const record = fromFields.get(RecordCache.key(entity, row.connection_id, row.id, row.version));
+      if (record) texts.push(JSON.stringify(record));
+    }
+    const lastRow = page[page.length - 1];
+    return { texts, more: found.length > limit, last: lastRow ? { connectionId: lastRow.connection_id, id: lastRow.id } : null };
+  }
+
   /** One record by id among the given connections; null when none holds it. */
   async get(entity: EntityName, connectionIds: string[], id: string, includeRemoteData: boolean): Promise<Row | null> {
     const { records } = await this.list(entity, { connectionIds, includeDeleted: true, equals: {}, ids: [id] }, { limit: 1, includeRemoteData });
@@ -126,6 +175,13 @@ export class RecordStore {
   }
 
   private async page(entity: EntityName, filters: ListFilters, limit: number, includeRemoteData: boolean): Promise<PageRow[]> {
+    const columns = `connection_id, id, version, ${RECORD_IMAGE_COLUMN}${includeRemoteData ? ', remote_data' : ''}`;
+    const { query, params } = this.pageQuery(entity, filters, limit, columns);
+    return (await this.query(entity, query, params)) as PageRow[];
+  }
+
+  /** The page's query: the newest version of each matching record, in key order, after the cursor. */
+  private pageQuery(entity: EntityName, filters: ListFilters, limit: number, columns: string): { query: string; params: Record<string, unknown> } {
     const where = ['connection_id IN {connections:Array(String)}'];
     const params: Record<string, unknown> = { connections: filters.connectionIds, limit };
     if (filters.after) {
@@ -147,14 +203,29 @@ export class RecordStore {
       where.push(`${column} = {eq_${column}:${columnType(entity, column)}}`);
       params[`eq_${column}`] = value;
     }
-    const columns = `connection_id, id, version, ${RECORD_IMAGE_COLUMN}${includeRemoteData ? ', remote_data' : ''}`;
     // By id without filters on what can change (get, expansions): the newest version of each id,
     // found through the primary key without FINAL's merge of every part's granules.
     const byIdOnly = filters.ids !== undefined && filters.includeDeleted && !filters.modifiedAfter && Object.keys(filters.equals).length === 0 && !filters.after;
     const query = byIdOnly
       ? `SELECT ${columns} FROM ${ENTITY_PLURALS[entity]} WHERE ${where.join(' AND ')} ORDER BY connection_id, id, version DESC LIMIT 1 BY connection_id, id LIMIT {limit:UInt32} SETTINGS max_threads = 1, ${READ_FORMAT_SETTINGS}`
       : `SELECT ${columns} FROM ${ENTITY_PLURALS[entity]} FINAL WHERE ${where.join(' AND ')} ORDER BY connection_id, id LIMIT {limit:UInt32} SETTINGS max_block_size = ${KEY_BLOCK_ROWS}, max_threads = 1, ${READ_FORMAT_SETTINGS}`;
-    return (await this.query(entity, query, params)) as PageRow[];
+    return { query, params };
+  }
+
+  /**
+   * The page's rows as text (TabSeparatedRaw), with the number of fields of each image counted by
+   * ClickHouse for the kept rows only (JSONLength over the page, not over the blocks read).
+   * record_json is JSON without whitespace, so it holds no tab or newline of its own.
+   */
+  private async textPage(entity: EntityName, filters: ListFilters, limit: number): Promise<TextPageRow[]> {
+    const { query, params } = this.pageQuery(entity, filters, limit, `connection_id, id, version, ${RECORD_IMAGE_COLUMN}`);
+    const outer = `SELECT connection_id, id, version, JSONLength(${RECORD_IMAGE_COLUMN}) AS image_fields, ${RECORD_IMAGE_COLUMN} FROM (${query}) ORDER BY connection_id, id`;
+    const rows: TextPageRow[] = [];
+    for (const line of await this.queryLines(entity, outer, params)) {
+      const cells = splitTabs(line, 4);
+      rows.push({ connection_id: cells[0]!, id: cells[1]!, version: cells[2]!, image_fields: Number(cells[3]), record_json: cells[4] ?? '' });
+    }
+    return rows;
   }
 
   /** The page's records in its order: from their images, or from their fields where the image is missing or stale. */
@@ -204,11 +275,33 @@ export class RecordStore {
   }
 
   private async query(entity: EntityName, query: string, params: Record<string, unknown>): Promise<unknown[]> {
+    return this.read(entity, async () => (await this.clickhouse.client.query({ query, query_params: params, format: 'JSONEachRow' })).json(), []);
+  }
+
+  /**
+   * The result's lines, each its own string: never the whole result as one (a ~300 KB string lands
+   * in V8's large-object space, and a few of those per request made a full mark-compact every
+   * ~0.4 s, the API's latency tail; docs/api.md).
+   */
+  private async queryLines(entity: EntityName, query: string, params: Record<string, unknown>): Promise<string[]> {
+    return this.read(
+      entity,
+      async () => {
+        const result = await this.clickhouse.client.query({ query, query_params: params, format: 'TabSeparatedRaw' });
+        const lines: string[] = [];
+        for await (const rows of result.stream()) for (const row of rows) lines.push(row.text);
+        return lines;
+      },
+      [],
+    );
+  }
+
+  /** A read whose missing table (before the sink's first migration) answers `whenMissing`. */
+  private async read<T>(entity: EntityName, run: () => Promise<T>, whenMissing: T): Promise<T> {
     try {
-      const result = await this.clickhouse.client.query({ query, query_params: params, format: 'JSONEachRow' });
-      return await result.json();
+      return await run();
     } catch (error) {
-      if (isMissingTable(error)) return [];
+      if (isMissingTable(error)) return whenMissing;
       this.logger.error({ err: error, table: ENTITY_PLURALS[entity] }, 'ClickHouse read failed');
       throw Object.assign(storeUnavailable(`reading ${ENTITY_PLURALS[entity]}`), { cause: error });
     }
