@@ -188,7 +188,8 @@ for (const app of apps) {
   process.stdout.write(` ${app.name}:\n`);
   for (const scenario of scenarios) await measure(app.pool, key, scenario);
 }
-process.stdout.write(`load average after: ${os.loadavg().map((load) => load.toFixed(1)).join(' ')}\n`);
+const memory = process.memoryUsage();
+process.stdout.write(`load average after: ${os.loadavg().map((load) => load.toFixed(1)).join(' ')}; this process: rss ${Math.round(memory.rss / 2 ** 20)} MiB (ClickHouse included), V8 heap ${Math.round(memory.heapTotal / 2 ** 20)} MiB\n`);
 
 for (const app of apps) await app.pool.close();
 await cold.close();
