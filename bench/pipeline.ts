@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { HEAP_GROWING_PERCENT, relaxHeapGrowth } from '../platform/heap.js';
 import { openClickHouse } from '../platform/clickhouse.js';
 import { loadConfig } from '../platform/config.js';
 import { createKafka } from '../platform/kafka.js';
@@ -38,6 +39,9 @@ const flag = (name: string) => args.find((arg) => arg.startsWith(`--${name}=`))?
 const TOTAL = Number(args.find((arg) => /^\d+$/.test(arg)) ?? 100_000);
 const MODE = flag('transformer') ?? 'process';
 const SECONDS = Number(flag('seconds') ?? 20);
+/** MILLRACE_BENCH_HEAP=default: V8's own heap growth instead of the one `millrace start` and `worker` set (platform/heap.ts). */
+const DEFAULT_HEAP = process.env.MILLRACE_BENCH_HEAP === 'default';
+if (!DEFAULT_HEAP) relaxHeapGrowth();
 const ENTITY_TABLES = new Set(['vendors', 'purchase_orders']);
 
 function percentile(sorted: number[], p: number): number {
@@ -86,7 +90,7 @@ async function main(): Promise<void> {
   let child: ChildProcess | null = null;
   let inline: TransformerWorker | null = null;
   if (MODE === 'process') {
-    child = spawn(process.execPath, ['--import', 'tsx', 'transformers/testing/transformer-process.ts'], {
+    child = spawn(process.execPath, [...(DEFAULT_HEAP ? [] : [`--heap-growing-percent=${HEAP_GROWING_PERCENT}`]), '--import', 'tsx', 'transformers/testing/transformer-process.ts'], {
       env: { ...process.env, KAFKA_BROKERS: brokers.join(','), SCHEMA_REGISTRY_URL: registryUrl, MILLRACE_TOPIC_PREFIX: prefix, MILLRACE_WORKER_ID: 'bench', LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
