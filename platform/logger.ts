@@ -42,6 +42,18 @@ const CENSOR = '[redacted]';
 const SECRET_KEYS = new Set<string>(REDACTED_KEYS.map((key) => key.toLowerCase()));
 
 /**
+ * Besides the listed keys, any key that names a secret by its parts: connector configs call
+ * theirs `consumerSecret`, `tokenSecret`, `privateKeyPem`, `proxyPassword`, and a new connector's
+ * `webhookSigningSecret` must not need a line here to stay out of the logs.
+ */
+const SECRET_KEY_PATTERN = /secret|passw(or)?d|private_?key|passphrase|token$/;
+
+export function isSecretKey(key: string): boolean {
+  const lower = key.toLowerCase();
+  return SECRET_KEYS.has(lower) || SECRET_KEY_PATTERN.test(lower);
+}
+
+/**
  * A copy of `value` with the value of every REDACTED_KEYS key (any case, any depth up to
  * REDACTED_DEPTH, inside plain objects, arrays and errors) replaced by `[redacted]`; `value`
  * itself when nothing matched, so a clean log object costs one walk and no copy. This replaces
@@ -66,7 +78,7 @@ export function redactSecrets(value: unknown, depth = 0, seen = new Set<object>(
     const keys = value instanceof Error && Object.hasOwn(value, 'cause') ? [...Object.keys(value), 'cause'] : Object.keys(value);
     for (const key of keys) {
       const item = (value as Record<string, unknown>)[key];
-      const redacted = SECRET_KEYS.has(key.toLowerCase()) ? CENSOR : redactSecrets(item, depth + 1, seen);
+      const redacted = isSecretKey(key) ? CENSOR : redactSecrets(item, depth + 1, seen);
       if (redacted !== item) (copy ??= cloneKeepingPrototype(value))[key] = redacted;
     }
     return copy ?? value;
@@ -98,10 +110,22 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const settings = {
     level: options.level ?? process.env.LOG_LEVEL ?? 'info',
     name: options.name ?? 'millrace',
-    // Every logged object; pino gives children no bindings formatter, so `logger.child({…})`
-    // context is not redacted: it names components and ids, never request data.
+    // Every logged object; children's bindings are redacted by withRedactedChildren.
     formatters: { log: (object: Record<string, unknown>) => redactSecrets(object) as Record<string, unknown> },
     base: { pid: process.pid },
   };
-  return options.destination ? pino(settings, options.destination) : pino(settings);
+  return withRedactedChildren(options.destination ? pino(settings, options.destination) : pino(settings));
+}
+
+/**
+ * Redacts the bindings of every child (`logger.child({ config })`) as they are given: pino prints
+ * them into every line of the child without the log formatter, and gives children no bindings
+ * formatter of their own. Children are prototypes of their parent, so they inherit this `child`.
+ */
+function withRedactedChildren(logger: Logger): Logger {
+  const pinoChild = logger.child;
+  logger.child = function child(this: Logger, bindings, childOptions) {
+    return pinoChild.call(this, redactSecrets(bindings) as typeof bindings, childOptions);
+  } as Logger['child'];
+  return logger;
 }

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger, REDACTED_KEYS, redactSecrets } from './logger.js';
+import { createLogger, isSecretKey, REDACTED_KEYS, redactSecrets } from './logger.js';
 
 function capture() {
   const lines: string[] = [];
@@ -32,6 +32,32 @@ describe('log redaction', () => {
       expect(nested!.req.headers).toEqual({ [key]: '[redacted]', accept: 'application/json' });
       expect(deep).toMatchObject({ err: { response: { headers: { [key]: '[redacted]' } } }, status: 401 });
     });
+  });
+
+  it("blanks secrets in a child's bindings, at every generation, keeping the other bindings", () => {
+    const { logger, lines, parsed } = capture();
+    const child = logger.child({ component: 'netsuite', config: { accountId: '1234567', tokenSecret: SECRET } });
+    const grandchild = child.child({ connection_id: 'conn_1', credentials: { password: SECRET } }, { level: 'info' });
+    child.info('child line');
+    grandchild.info({ step: 2 }, 'grandchild line');
+    grandchild.debug('below its own level');
+    expect(lines).toHaveLength(2);
+    expect(lines.join('\n')).not.toContain(SECRET);
+    const [first, second] = parsed();
+    expect(first).toMatchObject({ component: 'netsuite', config: { accountId: '1234567', tokenSecret: '[redacted]' }, msg: 'child line' });
+    expect(second).toMatchObject({ component: 'netsuite', connection_id: 'conn_1', credentials: '[redacted]', step: 2, msg: 'grandchild line' });
+  });
+
+  it('blanks keys that name a secret by their parts, as connector configs spell them', () => {
+    const names = ['consumerSecret', 'tokenSecret', 'privateKeyPem', 'private_key', 'proxyPassword', 'db_passwd', 'webhookSigningSecret', 'bearerToken', 'PASSPHRASE'];
+    const kept = ['tokenId', 'consumerKey', 'accountId', 'clientId', 'tokens_used', 'display_name'];
+    for (const name of names) expect(isSecretKey(name), name).toBe(true);
+    for (const name of kept) expect(isSecretKey(name), name).toBe(false);
+    const { logger, lines } = capture();
+    logger.info({ config: Object.fromEntries([...names, ...kept].map((name) => [name, SECRET])) }, 'config');
+    const logged = JSON.parse(lines[0]!).config as Record<string, string>;
+    for (const name of names) expect(logged[name]).toBe('[redacted]');
+    for (const name of kept) expect(logged[name]).toBe(SECRET);
   });
 
   it('covers session and CSRF keys, cookies and authorization in any case and inside arrays', () => {
