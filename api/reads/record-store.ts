@@ -139,7 +139,7 @@ export class RecordStore {
    * The plain list (no remote data, no expansions) as each record's JSON text, in the same order
    * and with the same values as `list`. Complete images are passed through as ClickHouse stored
    * them, never parsed: a page of purchase orders is ~300 KB of JSON, and parsing it only to
-   * print it again was most of the garbage a request made (docs/api.md).
+   * print it again cost a few ms and most of the objects a request allocated (docs/api.md).
    */
   async listJson(entity: EntityName, filters: ListFilters, limit: number): Promise<{ texts: string[]; more: boolean; last: CursorPosition | null }> {
     if (filters.connectionIds.length === 0) return { texts: [], more: false, last: null };
@@ -278,11 +278,7 @@ export class RecordStore {
     return this.read(entity, async () => (await this.clickhouse.client.query({ query, query_params: params, format: 'JSONEachRow' })).json(), []);
   }
 
-  /**
-   * The result's lines, each its own string: never the whole result as one (a ~300 KB string lands
-   * in V8's large-object space, and a few of those per request made a full mark-compact every
-   * ~0.4 s, the API's latency tail; docs/api.md).
-   */
+  /** The result's lines, streamed: split into rows anyway, the result is never needed as one string. */
   private async queryLines(entity: EntityName, query: string, params: Record<string, unknown>): Promise<string[]> {
     return this.read(
       entity,

@@ -33,10 +33,7 @@ export function readableConnections(ctx: ApiContext, request: FastifyRequest, co
   return ctx.connections.list({ owner }).map((connection) => connection.id);
 }
 
-/**
- * `{"data":[<texts joined by commas><tail>` as bytes, written straight into one Buffer: outside
- * V8's heap, where a joined string of a page (~300 KB) would add to the collector's work.
- */
+/** `{"data":[<texts joined by commas><tail>` written straight into the Buffer the socket takes, with no joined string between. */
 function jsonListBody(texts: string[], tail: string): Buffer {
   const head = '{"data":[';
   let length = Buffer.byteLength(head) + Buffer.byteLength(tail) + Math.max(0, texts.length - 1);
