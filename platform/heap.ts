@@ -8,8 +8,8 @@ export const HEAP_GROWING_PERCENT = 300;
  * the factor from how fast it collects relative to how fast the program allocates; the API
  * collects a ~50 MB heap quickly, so V8 chose 1.1 and, with each page's result and response
  * (~300 KB each, counted with the heap), ran a full mark-compact every ~0.3 s whose incremental
- * steps (up to 17 ms each) were the list endpoint's p99. With 4×: p99 56–80 → 30–45 ms on the
- * same run (docs/api.md), for at most a few hundred MB more of resident memory.
+ * steps (up to 17 ms each) were the list endpoint's p99. With 4×: p99 64–90 → 30–41 ms on the
+ * same data, the V8 heap 88 → 89 MiB (docs/benchmarks.md#api-reads).
  *
  * Set at start-up of the long-running commands; V8 reads the flag at each collection.
  */

@@ -146,11 +146,12 @@ export class RecordStore {
     const found = await this.textPage(entity, filters, limit + 1);
     const page = found.slice(0, limit);
     const fieldCount = imageFieldCount(entity);
-    const missing = page.filter((row) => row.image_fields !== fieldCount || !row.record_json);
+    const current = (row: TextPageRow) => row.image_fields === fieldCount && row.record_json !== '';
+    const missing = page.filter((row) => !current(row));
     const fromFields = missing.length > 0 ? await this.rows(entity, missing, false) : new Map<string, Row>();
     const texts: string[] = [];
     for (const row of page) {
-      if (row.image_fields === fieldCount && row.record_json) {
+      if (current(row)) {
         texts.push(row.record_json);
         continue;
       }
