@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { ClickHouse } from '../../platform/clickhouse.js';
 import { clickhouseErrorText, isRowDataError } from './clickhouse-errors.js';
+import { compactLayoutOfTable } from './converters/compact-entity-row.js';
 import type { RowBuffer } from './row-buffer.js';
 import { SinkError } from './errors.js';
 import { EVENTS_TABLE } from './tables.js';
@@ -64,6 +65,7 @@ export class InsertWriter {
   }
 
   private async send(table: string, body: Buffer[], token: string): Promise<void> {
+    const compact = compactLayoutOfTable(table);
     const settings = [
       `insert_deduplication_token = '${token.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`,
       'insert_deduplicate = 1',
@@ -73,9 +75,12 @@ export class InsertWriter {
       // events keep `data` as JSON text and may gain fields; record tables must match exactly.
       'input_format_json_read_objects_as_strings = 1',
       `input_format_skip_unknown_fields = ${table === EVENTS_TABLE ? 1 : 0}`,
+      // Entity rows are positional (compact-entity-row.ts): their nested records are arrays.
+      ...(compact ? ['input_format_json_named_tuples_as_objects = 0'] : []),
     ];
+    const target = compact ? `\`${table}\` (${compact.columns.map((column) => `\`${column}\``).join(', ')})` : `\`${table}\``;
     const result = await this.clickhouse.client.exec({
-      query: `INSERT INTO \`${table}\` SETTINGS ${settings.join(', ')} FORMAT JSONEachRow`,
+      query: `INSERT INTO ${target} SETTINGS ${settings.join(', ')} FORMAT ${compact ? 'JSONCompactEachRow' : 'JSONEachRow'}`,
       values: Readable.from(body),
     });
     // An unread response would hold the HTTP connection (server) open.

@@ -1,10 +1,12 @@
 import type avro from 'avsc';
 import { readerType } from '../../../schemas/avro/unified-codec.js';
-import { RECORD_IMAGE_COLUMN, recordImageJson } from '../../../schemas/clickhouse/record-image.js';
+import { recordImageJson } from '../../../schemas/clickhouse/record-image.js';
 import { ENTITY_NAMES, SchemaRegistryClient, UnifiedCodecError, avroRecordName, parseAvroType, type EntityName } from '../../../schemas/index.js';
+import { compactLayout } from './compact-entity-row.js';
 
 /**
- * Confluent wire-format Avro → the JSONEachRow text of the entity table's row, in one pass.
+ * Confluent wire-format Avro → the JSONCompactEachRow text of the entity table's row
+ * (compact-entity-row.ts), in one pass.
  * It decodes exactly as the unified codec does (the writer's schema from the registry, resolved
  * to the current model, the model's logical types), but serializes avsc's record directly: the
  * codec's copy into plain objects and the row conversion took two thirds of the sink's CPU.
@@ -41,10 +43,8 @@ export class AvroRowDecoder {
     }
     const schemaId = message.readUInt32BE(1);
     const { entity, resolver } = await this.writer(schemaId);
-    const record = readerType(entity).fromBuffer(message.subarray(5), resolver) as { version: string };
-    const fields = JSON.stringify(record);
-    const image = JSON.stringify(recordImageJson(entity, record));
-    return { entity, schemaId, json: `${fields.slice(0, -1)},"${RECORD_IMAGE_COLUMN}":${image}}`, version: record.version };
+    const record = readerType(entity).fromBuffer(message.subarray(5), resolver) as Record<string, unknown> & { version: string };
+    return { entity, schemaId, json: compactLayout(entity).row(record, recordImageJson(entity, record)), version: record.version };
   }
 
   private writer(id: number): Promise<Writer> {
