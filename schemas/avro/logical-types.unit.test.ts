@@ -55,4 +55,32 @@ describe('Avro logical types in the model\'s JavaScript form', () => {
     expect(type.isValid({ ...base, version: '9223372036854775808' })).toBe(false);
     expect(type.isValid({ ...base, version: 1.5 })).toBe(false);
   });
+
+  it('writes nullable logical values (a union branch chosen by converting) exactly, value after value', () => {
+    const nullable = parseAvroType({
+      type: 'record',
+      name: 'Line',
+      fields: [
+        { name: 'price', type: ['null', { type: 'bytes', logicalType: 'decimal', precision: 38, scale: 9 }] },
+        { name: 'total', type: ['null', { type: 'bytes', logicalType: 'decimal', precision: 38, scale: 9 }] },
+        { name: 'due', type: ['null', { type: 'int', logicalType: 'date' }] },
+      ],
+    });
+    const lines = [
+      { price: '12.5', total: '12.5', due: '2024-05-01' },
+      { price: '12.5', total: '-3', due: null },
+      { price: null, total: '0.000000001', due: '2024-05-02' },
+      { price: '7', total: '7', due: '2024-05-02' },
+    ];
+    const written = Buffer.concat(lines.map((line) => nullable.toBuffer(line)));
+    let offset = 0;
+    for (const line of lines) {
+      const { value, offset: next } = nullable.decode(written, offset);
+      expect({ ...(value as object) }).toEqual(line);
+      offset = next;
+    }
+    // A value it refused once is refused again, not taken for the previous value's conversion.
+    expect(nullable.isValid({ price: '1e5', total: null, due: null })).toBe(false);
+    expect(nullable.isValid({ price: '1e5', total: null, due: null })).toBe(false);
+  });
 });
