@@ -1,7 +1,7 @@
 import type { IHeaders } from 'kafkajs';
 import type { ConnectorDefinition, MapContext, StreamDefinition } from '../connectors/sdk/types.js';
 import { parseRawHeaders, type RawRecordMeta } from '../platform/raw-record.js';
-import { safeParseUnifiedRecord, TRANSFORMER_FIELDS, validationIssues, type EntityName } from '../schemas/index.js';
+import { recordId, safeParseUnifiedRecord, TRANSFORMER_FIELDS, validationIssues, type EntityName } from '../schemas/index.js';
 import { applyFieldMappings } from './apply-field-mappings.js';
 import { deadLetterFor, type DeadLetter } from './dead-letter.js';
 import type { EntityMapping } from './field-mapping-config.js';
@@ -94,7 +94,8 @@ export function transformRecord(message: RawMessage, ctx: PipelineContext): Outc
   const applied = applyFieldMappings(ctx.entity, mapped as Record<string, unknown>, raw, mapping);
   const parsed = safeParseUnifiedRecord(ctx.entity, {
     ...applied.record,
-    id: cachedRecordId(meta.connectionId, ctx.entity, remoteId),
+    // Not memoized: a record's own id comes once per capture (references repeat, see record-ids.ts).
+    id: recordId(meta.connectionId, ctx.entity, remoteId),
     connection_id: meta.connectionId,
     source_system: meta.sourceSystem,
     remote_data: text,
