@@ -15,7 +15,21 @@ import { ClickHouseError, type createClient } from '@clickhouse/client';
  * process alive, a pending call always does.
  */
 export type ClientConnection = NonNullable<NonNullable<Parameters<typeof createClient>[0]>['connection']>;
-type Operation = 'query' | 'exec' | 'command' | 'insert' | 'ping' | 'close';
+type Operation = 'query' | 'exec' | 'command' | 'insert' | 'raw_insert' | 'ping' | 'close';
+
+/** An INSERT whose body goes to chdb as bytes (platform/clickhouse-insert.ts builds it). */
+export interface RawInsertRequest {
+  table: string;
+  columns?: readonly string[];
+  format: 'JSONEachRow' | 'JSONCompactEachRow';
+  /** For this statement only (its SETTINGS clause). */
+  settings: Readonly<Record<string, string | number>>;
+  body: readonly Buffer[];
+}
+
+export interface RawInsertCapable {
+  rawInsert(request: RawInsertRequest): Promise<void>;
+}
 
 interface WorkerError {
   name?: string;
@@ -35,9 +49,9 @@ const require = createRequire(import.meta.url);
 // process crashed with SIGSEGV on exit (libchdb unloaded with the worker's environment).
 require('chdb');
 
-export async function openThreadedChdbConnection(dataDir: string): Promise<ClientConnection> {
+export async function openThreadedChdbConnection(dataDir: string): Promise<ClientConnection & RawInsertCapable> {
   const worker = new Worker(new URL('./chdb-thread.cjs', import.meta.url), {
-    workerData: { path: dataDir, connectionModule: require.resolve('chdb/connection') },
+    workerData: { path: dataDir, connectionModule: require.resolve('chdb/connection'), clientModule: require.resolve('@clickhouse/client') },
     // The worker needs no TypeScript loader; inheriting the runner's flags would only slow it.
     execArgv: [],
   });
@@ -55,7 +69,7 @@ export async function openThreadedChdbConnection(dataDir: string): Promise<Clien
     worker.once('message', onMessage);
     worker.once('error', onError);
   });
-  return new ThreadedChdbConnection(worker) as unknown as ClientConnection;
+  return new ThreadedChdbConnection(worker) as unknown as ClientConnection & RawInsertCapable;
 }
 
 function toError(error: WorkerError): Error {
@@ -99,6 +113,10 @@ class ThreadedChdbConnection {
 
   async insert(params: Record<string, unknown>) {
     return (await this.call('insert', params)).result;
+  }
+
+  async rawInsert({ body, ...request }: RawInsertRequest): Promise<void> {
+    await this.call('raw_insert', { ...request, values: body });
   }
 
   async ping(params: Record<string, unknown>) {

@@ -11,6 +11,7 @@
  */
 const { parentPort, workerData } = require('node:worker_threads');
 const { createChdbConnection } = require(workerData.connectionModule);
+const { parseError } = require(workerData.clientModule);
 
 let connection;
 try {
@@ -35,7 +36,7 @@ async function handle(request) {
   aborts.set(request.id, abort);
   try {
     const params = { ...request.params, abort_signal: abort.signal };
-    if (request.values !== undefined) params.values = typeof request.values === 'string' ? request.values : Buffer.from(request.values).toString('utf8');
+    if (request.values !== undefined) params.values = request.op === 'raw_insert' ? bytesOf(request.values) : typeof request.values === 'string' ? request.values : Buffer.from(request.values).toString('utf8');
     const result = await run(request.op, params);
     const body = result && result.stream ? await readAll(result.stream) : undefined;
     const response = { id: request.id, ok: true, result: { ...result, stream: undefined }, body };
@@ -57,6 +58,8 @@ async function run(op, params) {
       return connection.command(params);
     case 'insert':
       return connection.insert(params);
+    case 'raw_insert':
+      return rawInsert(params);
     case 'ping': {
       const outcome = await connection.ping(params);
       if (!outcome.success) throw outcome.error;
@@ -68,6 +71,25 @@ async function run(op, params) {
     default:
       throw new Error(`unknown embedded ClickHouse operation ${op}`);
   }
+}
+
+/**
+ * An INSERT body handed to chdb as bytes: no text decoding, no SQL string of the whole body
+ * (the body-in-SQL path decodes it to a string, appends it to the statement, and chdb copies that
+ * back to UTF-8). Errors take the shape of the client's (ClickHouseError with code and type), so
+ * callers tell refused rows from other failures the same way on both paths.
+ */
+async function rawInsert(params) {
+  try {
+    const summary = await connection.chdb.rawInsert({ table: params.table, columns: params.columns, format: params.format, settings: params.settings, values: params.values });
+    return { rows_written: summary.rowsWritten };
+  } catch (error) {
+    throw parseError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function bytesOf(values) {
+  return typeof values === 'string' ? Buffer.from(values) : Buffer.from(values.buffer, values.byteOffset, values.byteLength);
 }
 
 /** The whole result as a Uint8Array that owns its buffer, so it can be transferred without a copy. */

@@ -27,9 +27,33 @@ export function settingsClause(settings: StatementSettings): string {
 export async function insertJsonRows(clickhouse: ClickHouse, table: string, rows: readonly object[], settings: StatementSettings = {}): Promise<void> {
   if (rows.length === 0) return;
   const body = Buffer.from(`${rows.map((row) => JSON.stringify(row)).join('\n')}\n`);
+  await insertBody(clickhouse, { table, format: 'JSONEachRow', settings, body: [body] });
+}
+
+export interface InsertBody {
+  table: string;
+  /** The columns the rows hold, in their order (needed by positional formats). */
+  columns?: readonly string[];
+  format: 'JSONEachRow' | 'JSONCompactEachRow';
+  settings: StatementSettings;
+  /** The rows, one per line, in chunks. */
+  body: readonly Buffer[];
+}
+
+/**
+ * One INSERT of ready-made rows. On a server the body streams over HTTP; on embedded ClickHouse
+ * it reaches chdb as bytes (chdb-thread.cjs), without the text copies of a body inside the SQL.
+ */
+export async function insertBody(clickhouse: ClickHouse, insert: InsertBody): Promise<void> {
+  if (insert.body.every((chunk) => chunk.length === 0)) return;
+  if (clickhouse.rawInsert) {
+    await clickhouse.rawInsert({ table: insert.table, columns: insert.columns, format: insert.format, settings: numericSettings(insert.settings), body: insert.body });
+    return;
+  }
+  const columns = insert.columns ? ` (${insert.columns.map(quoteIdentifier).join(', ')})` : '';
   const result = await clickhouse.client.exec({
-    query: `INSERT INTO ${quoteTable(table)} ${settingsClause(settings)} FORMAT JSONEachRow`,
-    values: Readable.from([body]),
+    query: `INSERT INTO ${quoteTable(insert.table)}${columns} ${settingsClause(insert.settings)} FORMAT ${insert.format}`,
+    values: Readable.from(insert.body),
   });
   // An unread response would hold the HTTP connection (server) open.
   result.stream.resume();
@@ -38,6 +62,13 @@ export async function insertJsonRows(clickhouse: ClickHouse, table: string, rows
     result.stream.once('close', resolve);
     result.stream.once('error', reject);
   });
+}
+
+/** chdb spells booleans true/false; ClickHouse settings take 1/0 everywhere. */
+function numericSettings(settings: StatementSettings): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  for (const [name, value] of Object.entries(settings)) out[settingName(name)] = typeof value === 'boolean' ? (value ? 1 : 0) : value;
+  return out;
 }
 
 function settingName(name: string): string {
@@ -54,9 +85,10 @@ function settingValue(value: string | number | boolean): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
+function quoteIdentifier(name: string): string {
+  return `\`${name.replace(/\\/g, '\\\\').replace(/`/g, '\\`')}\``;
+}
+
 function quoteTable(table: string): string {
-  return table
-    .split('.')
-    .map((part) => `\`${part.replace(/\\/g, '\\\\').replace(/`/g, '\\`')}\``)
-    .join('.');
+  return table.split('.').map(quoteIdentifier).join('.');
 }

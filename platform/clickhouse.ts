@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
-import { openThreadedChdbConnection } from './chdb-thread-connection.js';
+import { openThreadedChdbConnection, type RawInsertRequest } from './chdb-thread-connection.js';
 
 export type { ClickHouseClient } from '@clickhouse/client';
 
@@ -32,6 +32,8 @@ export interface ClickHouse {
   /** 'server' over HTTP, or 'embedded' (chdb in this process). */
   kind: 'server' | 'embedded';
   database: string;
+  /** Embedded only: an INSERT whose body reaches chdb as bytes (use insertBody, clickhouse-insert.ts). */
+  rawInsert?: (request: RawInsertRequest) => Promise<void>;
   close(): Promise<void>;
 }
 
@@ -77,7 +79,7 @@ async function openEmbedded(options: ClickHouseOptions): Promise<ClickHouse> {
   await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${options.database}` });
   // The chdb connection ignores the client's `database` option; its session keeps USE instead.
   await client.command({ query: `USE ${options.database}` });
-  return { client, kind: 'embedded', database: options.database, close: () => client.close() };
+  return { client, kind: 'embedded', database: options.database, rawInsert: (request) => connection.rawInsert(request), close: () => client.close() };
 }
 
 function isLockError(error: unknown): boolean {

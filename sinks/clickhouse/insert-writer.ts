@@ -1,5 +1,5 @@
-import { Readable } from 'node:stream';
 import type { ClickHouse } from '../../platform/clickhouse.js';
+import { insertBody } from '../../platform/clickhouse-insert.js';
 import { clickhouseErrorText, isRowDataError } from './clickhouse-errors.js';
 import { compactLayoutOfTable } from './converters/compact-entity-row.js';
 import type { RowBuffer } from './row-buffer.js';
@@ -8,8 +8,8 @@ import { EVENTS_TABLE } from './tables.js';
 
 /**
  * One table's rows of a batch → one INSERT carrying the batch's insert_deduplication_token. The
- * token sits in the statement's own SETTINGS clause, not in client settings: on chdb those
- * become session-wide SETs and would stamp other writers' inserts with this batch's token.
+ * token sits in the statement's own SETTINGS clause (insertBody), not in client settings: on chdb
+ * those become session-wide SETs and would stamp other writers' inserts with this batch's token.
  *
  * When ClickHouse refuses the rows themselves (a value it cannot parse), the batch is split in
  * halves, each with a token derived from the batch's and its row range, until the refused rows
@@ -66,29 +66,23 @@ export class InsertWriter {
 
   private async send(table: string, body: Buffer[], token: string): Promise<void> {
     const compact = compactLayoutOfTable(table);
-    const settings = [
-      `insert_deduplication_token = '${token.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`,
-      'insert_deduplicate = 1',
-      // Deduplication by token needs the synchronous insert path.
-      'async_insert = 0',
-      "date_time_input_format = 'best_effort'",
-      // events keep `data` as JSON text and may gain fields; record tables must match exactly.
-      'input_format_json_read_objects_as_strings = 1',
-      `input_format_skip_unknown_fields = ${table === EVENTS_TABLE ? 1 : 0}`,
-      // Entity rows are positional (compact-entity-row.ts): their nested records are arrays.
-      ...(compact ? ['input_format_json_named_tuples_as_objects = 0'] : []),
-    ];
-    const target = compact ? `\`${table}\` (${compact.columns.map((column) => `\`${column}\``).join(', ')})` : `\`${table}\``;
-    const result = await this.clickhouse.client.exec({
-      query: `INSERT INTO ${target} SETTINGS ${settings.join(', ')} FORMAT ${compact ? 'JSONCompactEachRow' : 'JSONEachRow'}`,
-      values: Readable.from(body),
-    });
-    // An unread response would hold the HTTP connection (server) open.
-    result.stream.resume();
-    await new Promise<void>((resolve, reject) => {
-      result.stream.once('end', resolve);
-      result.stream.once('close', resolve);
-      result.stream.once('error', reject);
+    await insertBody(this.clickhouse, {
+      table,
+      columns: compact?.columns,
+      format: compact ? 'JSONCompactEachRow' : 'JSONEachRow',
+      settings: {
+        insert_deduplication_token: token,
+        insert_deduplicate: 1,
+        // Deduplication by token needs the synchronous insert path.
+        async_insert: 0,
+        date_time_input_format: 'best_effort',
+        // events keep `data` as JSON text and may gain fields; record tables must match exactly.
+        input_format_json_read_objects_as_strings: 1,
+        input_format_skip_unknown_fields: table === EVENTS_TABLE ? 1 : 0,
+        // Entity rows are positional (compact-entity-row.ts): their nested records are arrays.
+        ...(compact ? { input_format_json_named_tuples_as_objects: 0 } : {}),
+      },
+      body,
     });
   }
 }
