@@ -42,6 +42,8 @@ const SECONDS = Number(flag('seconds') ?? 20);
 /** MILLRACE_BENCH_HEAP=default: V8's own heap growth instead of the one `millrace start` and `worker` set (platform/heap.ts). */
 const DEFAULT_HEAP = process.env.MILLRACE_BENCH_HEAP === 'default';
 if (!DEFAULT_HEAP) relaxHeapGrowth();
+/** MILLRACE_BENCH_TRANSFORMER_FLAGS: extra node flags for the transformer process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/profiles`. */
+const TRANSFORMER_FLAGS = process.env.MILLRACE_BENCH_TRANSFORMER_FLAGS?.split(' ').filter(Boolean) ?? [];
 const ENTITY_TABLES = new Set(['vendors', 'purchase_orders']);
 
 function percentile(sorted: number[], p: number): number {
@@ -90,7 +92,7 @@ async function main(): Promise<void> {
   let child: ChildProcess | null = null;
   let inline: TransformerWorker | null = null;
   if (MODE === 'process') {
-    child = spawn(process.execPath, [...(DEFAULT_HEAP ? [] : [`--heap-growing-percent=${HEAP_GROWING_PERCENT}`]), '--import', 'tsx', 'transformers/testing/transformer-process.ts'], {
+    child = spawn(process.execPath, [...(DEFAULT_HEAP ? [] : [`--heap-growing-percent=${HEAP_GROWING_PERCENT}`]), ...TRANSFORMER_FLAGS, '--import', 'tsx', 'transformers/testing/transformer-process.ts'], {
       env: { ...process.env, KAFKA_BROKERS: brokers.join(','), SCHEMA_REGISTRY_URL: registryUrl, MILLRACE_TOPIC_PREFIX: prefix, MILLRACE_WORKER_ID: 'bench', LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
