@@ -9,6 +9,7 @@ import { loadConfig } from '../platform/config.js';
 import { createKafka } from '../platform/kafka.js';
 import { createLogger } from '../platform/logger.js';
 import { resolveBrokers } from '../platform/services.js';
+import { brokerStatus } from '../platform/stack/kafka-broker.js';
 import { startSchemaRegistry } from '../schemas/index.js';
 import type { WrittenBatch } from '../sinks/clickhouse/batch-flusher.js';
 import { startClickHouseSink } from '../sinks/clickhouse/clickhouse-sink.js';
@@ -17,6 +18,7 @@ import { plantConnectorLookup } from '../transformers/testing/plant-connector.js
 import { RawWriter } from '../transformers/testing/raw-writer.js';
 import { ensureTransformerTopics } from '../transformers/transformer-topics.js';
 import { TransformerWorker } from '../transformers/worker.js';
+import { processCpuSeconds } from './process-cpu.js';
 
 /**
  * End-to-end throughput and latency, raw topic → ClickHouse: raw records as the producer writes
@@ -88,6 +90,8 @@ async function main(): Promise<void> {
   const vendors = Math.round(TOTAL * 0.3);
   await writePlantRecords(writer, connection, { vendors, orders: TOTAL - vendors }, 2_000);
   const cpuBefore = process.cpuUsage();
+  const brokerPid = brokerStatus().pid;
+  const brokerBefore = processCpuSeconds(brokerPid);
   const started = performance.now();
   let child: ChildProcess | null = null;
   let inline: TransformerWorker | null = null;
@@ -104,8 +108,17 @@ async function main(): Promise<void> {
   while (rows < TOTAL) await new Promise((resolve) => setTimeout(resolve, 50));
   const seconds = (performance.now() - started) / 1_000;
   const cpu = process.cpuUsage(cpuBefore);
+  const sinkCpu = (cpu.user + cpu.system) / 1e6;
+  // The transformer process started with the clock, so its whole CPU time counts.
+  const transformerCpu = processCpuSeconds(child?.pid);
+  const brokerAfter = processCpuSeconds(brokerPid);
+  const brokerCpu = brokerBefore === null || brokerAfter === null ? null : brokerAfter - brokerBefore;
   process.stdout.write(
-    `   ${Math.round(TOTAL / seconds).toLocaleString('en').padStart(7)} records/s end to end (${TOTAL.toLocaleString('en')} in ${seconds.toFixed(1)} s; this process used ${((cpu.user + cpu.system) / 1e6).toFixed(1)} CPU s incl. ClickHouse threads)\n`,
+    `   ${Math.round(TOTAL / seconds).toLocaleString('en').padStart(7)} records/s end to end (${TOTAL.toLocaleString('en')} in ${seconds.toFixed(1)} s; this process used ${sinkCpu.toFixed(1)} CPU s incl. ClickHouse threads)\n`,
+  );
+  const perRecord = (cpuSeconds: number | null) => (cpuSeconds === null ? 'n/a' : `${Math.round((cpuSeconds / TOTAL) * 1e6)} µs`);
+  process.stdout.write(
+    `   CPU per record: ${MODE === 'process' ? `transformer ${perRecord(transformerCpu)} (incl. its start-up), sink with ClickHouse ${perRecord(sinkCpu)}` : `this process ${perRecord(sinkCpu)}`}, broker ${perRecord(brokerCpu)}\n`,
   );
   latencies.sort((a, b) => a - b);
   process.stdout.write(`   (backlog latency, capture → queryable: p50 ${(percentile(latencies, 50) / 1000).toFixed(1)} s, p99 ${(percentile(latencies, 99) / 1000).toFixed(1)} s — queueing behind the backlog, not the pipeline's own delay)\n\n`);

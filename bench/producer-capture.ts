@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { CompressionTypes, type Admin } from 'kafkajs';
@@ -12,6 +11,7 @@ import { createLogger } from '../platform/logger.js';
 import { resolveBrokers } from '../platform/services.js';
 import { RAW_HEADERS } from '../platform/raw-record.js';
 import { brokerStatus } from '../platform/stack/kafka-broker.js';
+import { processCpuSeconds } from './process-cpu.js';
 import { chunkMessages, upsertMessages } from '../producers/capture-messages.js';
 import { CompactedTopicView } from '../platform/compacted-view.js';
 import { ConnectionService } from '../producers/connection-service.js';
@@ -161,7 +161,6 @@ function report(name: string, result: Outcome, recordBytes: number, cpu: { node:
 }
 
 const brokerPid = brokerStatus().pid;
-const TICKS_PER_SECOND = 100;
 function cpuNow(): { node: NodeJS.CpuUsage; broker: number | null } {
   return { node: process.cpuUsage(), broker: brokerCpuSeconds() };
 }
@@ -170,15 +169,9 @@ function cpuSince(start: { node: NodeJS.CpuUsage; broker: number | null }): { no
   const broker = brokerCpuSeconds();
   return { node: (used.user + used.system) / 1e6, broker: broker === null || start.broker === null ? null : broker - start.broker };
 }
-/** utime + stime of the local broker from /proc (Linux); null when it is not ours or not visible. */
+/** utime + stime of the local broker; null when it is not ours or not visible. */
 function brokerCpuSeconds(): number | null {
-  if (!brokerPid) return null;
-  try {
-    const fields = fs.readFileSync(`/proc/${brokerPid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-  } catch {
-    return null;
-  }
+  return processCpuSeconds(brokerPid);
 }
 
 const CAPTURE = { connectionId: 'bench', sourceSystem: 'bench_source', entity: 'purchase_order', stream: 'records', syncRunId: 'run', passId: 'pass' };

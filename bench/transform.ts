@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { KafkaMessage } from 'kafkajs';
@@ -9,6 +8,7 @@ import { createLogger } from '../platform/logger.js';
 import { rawHeaders } from '../platform/raw-record.js';
 import { resolveBrokers } from '../platform/services.js';
 import { brokerStatus } from '../platform/stack/kafka-broker.js';
+import { processCpuSeconds } from './process-cpu.js';
 import { topicNames } from '../platform/topics.js';
 import { createUnifiedCodec, startSchemaRegistry, type EntityName } from '../schemas/index.js';
 import { processChunk } from '../transformers/chunk-processor.js';
@@ -195,16 +195,5 @@ function stateMemory(entity: EntityName): void {
 }
 
 const brokerPid = brokerStatus().pid;
-/** utime + stime of a process from /proc (Linux); null when it is not visible. */
-function processCpuSeconds(pid: number | undefined): number | null {
-  if (!pid) return null;
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return null;
-  }
-}
-
 await main();
 process.exit(0);
