@@ -1,4 +1,5 @@
 import type { Logger } from '../../platform/logger.js';
+import { namedRowText } from './converters/compact-entity-row.js';
 import { deadLetterRow } from './converters/dead-letter-row.js';
 import type { InsertWriter, RefusedRow } from './insert-writer.js';
 import { pendingMarker } from './offset-marker.js';
@@ -84,8 +85,9 @@ export async function writeBatch(context: FlushContext, slot: PartitionSlot, bat
 async function writeRefused(context: FlushContext, slot: PartitionSlot, batch: SinkBatch, refused: { table: string; row: RefusedRow }[]): Promise<boolean> {
   const rows = new RowBuffer();
   for (const { table, row } of refused) {
+    const named = namedRowText(table, row.line);
     const dead = deadLetterRow({
-      connection_id: connectionOfRow(row.line),
+      connection_id: connectionOfRow(named),
       source_system: '',
       entity: table,
       stage: 'sink',
@@ -95,7 +97,7 @@ async function writeRefused(context: FlushContext, slot: PartitionSlot, batch: S
       source_partition: batch.partition,
       source_offset: String(row.offset),
       record_key: null,
-      value: Buffer.from(row.line),
+      value: Buffer.from(named),
       headers: undefined,
       dead_lettered_at: new Date().toISOString(),
       kafka_topic: batch.topic,

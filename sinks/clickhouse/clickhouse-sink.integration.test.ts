@@ -193,6 +193,22 @@ describe('ClickHouse sink', () => {
     expect(sink.snapshot().refused_rows).toBeGreaterThanOrEqual(1);
   });
 
+  it('dead-letters a purchase order ClickHouse refuses under its connection, with its fields by name, and writes the other orders', async () => {
+    const connection = uniqueName('conn');
+    const orders = Array.from({ length: 6 }, (_, index) => unifiedRecord('purchase_order', connection, index));
+    // Avro's decimal holds it, Decimal(38, 9) does not: only ClickHouse can refuse this row.
+    const tooLarge = { ...orders[2]!, total: `1${'0'.repeat(35)}` };
+    const messages = await unifiedMessages(codec, 'purchase_order', [...orders.slice(0, 2), tooLarge, ...orders.slice(3)]);
+    await sendAll(kafka, unifiedTopic(prefix, 'purchase_order'), messages.map((message) => ({ ...message, key: connection })));
+    await waitFor(async () => (await countRows(clickhouse, 'purchase_orders', `connection_id = '${connection}'`)) === 5 && (await countRows(clickhouse, 'dead_letters', `connection_id = '${connection}'`)) === 1, { description: 'five orders and one dead letter', timeoutMs: 60_000 });
+    const [dead] = await queryRows<{ stage: string; reason: string; original_value: string; entity: string }>(clickhouse, `SELECT stage, reason, original_value, entity FROM dead_letters WHERE connection_id = '${connection}'`);
+    expect(dead!.stage).toBe('sink');
+    expect(dead!.entity).toBe('purchase_orders');
+    expect(dead!.reason).toMatch(/ClickHouse refused the row for table purchase_orders: .*(Decimal|overflow|too large|parse)/i);
+    const refused = JSON.parse(dead!.original_value) as Record<string, unknown>;
+    expect(refused).toMatchObject({ id: tooLarge.id, connection_id: connection, total: tooLarge.total });
+  });
+
   it('flattens lines, tasks and stock levels and counts dead letters per connection', async () => {
     const connection = uniqueName('conn');
     const order = unifiedRecord('purchase_order', connection, 1);

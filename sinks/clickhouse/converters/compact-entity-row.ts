@@ -66,3 +66,21 @@ export function compactLayout(entity: EntityName): CompactLayout {
 export function compactLayoutOfTable(table: string): CompactLayout | undefined {
   return layoutsByTable.get(table);
 }
+
+/**
+ * A row as a JSON object with its column names, for a dead letter of a row ClickHouse refused:
+ * an entity row's positional array gets its names back (nested tuples stay arrays); any other
+ * table's row is already an object and is returned as it is, as is a line that is not JSON.
+ */
+export function namedRowText(table: string, line: string): string {
+  const layout = compactLayoutOfTable(table);
+  if (!layout) return line;
+  let values: unknown;
+  try {
+    values = JSON.parse(line);
+  } catch {
+    return line;
+  }
+  if (!Array.isArray(values)) return line;
+  return JSON.stringify(Object.fromEntries(layout.columns.map((column, index) => [column, values[index] ?? null])));
+}
