@@ -1,5 +1,6 @@
 /**
- * The JSONEachRow body of one table's share of a batch, written straight into large byte chunks
+ * The body of one table's share of a batch (one JSON row per line: JSONEachRow objects, or
+ * JSONCompactEachRow arrays for entity tables), written straight into large byte chunks
  * as rows arrive: no string concatenation of the whole body and no per-row Buffer objects, and
  * the chunks go to ClickHouse as they are (to chdb's worker thread without another copy of the
  * text on the event loop). Each row remembers the Kafka offset it came from (for dead letters),
@@ -23,7 +24,7 @@ export class RowBuffer {
     return this.offsets.length;
   }
 
-  /** Appends one row (a JSON object without the newline). */
+  /** Appends one row (its JSON text without the newline). */
   push(json: string, offset: number, capturedAtMs = Number.NaN, publishedAtMs = Number.NaN): void {
     // UTF-8 takes at most 3 bytes per UTF-16 unit; measure exactly only near a chunk's end.
     let size = json.length * 3 + 1;

@@ -8,7 +8,7 @@ import { RowBuffer } from './row-buffer.js';
  */
 export interface ConvertedRow {
   table: string;
-  /** One JSONEachRow object, without the newline. */
+  /** One row's JSON text, without the newline: a JSONEachRow object, or for an entity table a JSONCompactEachRow array (compact-entity-row.ts). */
   json: string;
   /** Capture time of the record in ms, when the row is a record. */
   capturedAtMs?: number;

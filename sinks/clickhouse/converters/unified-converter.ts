@@ -6,7 +6,7 @@ import { connectionOfKey, type MessageConverter, type SinkMessage } from './sink
 
 /**
  * unified.<plural> → the entity's table: decode the Avro message through the schema registry
- * (older writer schemas resolve to the current model) into one JSONEachRow row per record
+ * (older writer schemas resolve to the current model) into one JSONCompactEachRow row per record
  * (avro-row-decoder.ts). A message that is not a record of this topic's entity becomes a dead
  * letter of stage `sink`.
  */
