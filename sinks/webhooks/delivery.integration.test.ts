@@ -100,6 +100,8 @@ describe('webhook delivery', () => {
     await waitFor(() => watcher.requests.length === 1, { description: 'the endpoint.disabled event at the watcher' });
     const announced = JSON.parse(watcher.requests[0]!.body);
     expect(announced).toMatchObject({ type: 'endpoint.disabled', connection_id: null, data: { subscription_id: dead.subscription.id, reason: 'gone', owner: 'team-gone', last_status_code: 410 } });
+    // The disabler announces first and stores the disable after (endpoint-disabler.ts): the event can arrive before it.
+    await waitFor(() => harness.service.get(dead.subscription.id)?.enabled === false, { description: 'the disable stored' });
     expect(harness.service.get(dead.subscription.id)).toMatchObject({ enabled: false, disabled_reason: 'gone' });
     const [row] = await attempts(dead.subscription.id, 1);
     expect(row).toMatchObject({ status_code: 410, outcome: 'endpoint_disabled', response_body: 'gone for good' });
@@ -210,6 +212,7 @@ describe('endpoint grace period', () => {
       const announced = JSON.parse(watcher.requests[0]!.body);
       expect(announced.data).toMatchObject({ subscription_id: subscription.id, reason: 'failing', last_status_code: 500 });
       expect(Date.parse(announced.timestamp) - Date.parse(announced.data.failing_since)).toBeGreaterThanOrEqual(1_500);
+      await waitFor(() => harness.service.get(subscription.id)?.enabled === false, { description: 'the disable stored' });
       expect(harness.service.get(subscription.id)).toMatchObject({ enabled: false, disabled_reason: 'failing' });
       const attemptsMade = failing.requests.length;
       expect(attemptsMade).toBeGreaterThanOrEqual(5);
