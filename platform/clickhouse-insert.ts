@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import type { RawInsertRequest } from './chdb-thread-connection.js';
 import type { ClickHouse } from './clickhouse.js';
 
 /**
@@ -34,7 +35,7 @@ export interface InsertBody {
   table: string;
   /** The columns the rows hold, in their order (needed by positional formats). */
   columns?: readonly string[];
-  format: 'JSONEachRow' | 'JSONCompactEachRow';
+  format: RawInsertRequest['format'];
   settings: StatementSettings;
   /** The rows, one per line, in chunks. */
   body: readonly Buffer[];
