@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseAvroType, twosComplement } from './logical-types.js';
+import { formatUnscaled } from '../values/decimal.js';
+import { parseAvroType, safeTwosComplement, twosComplement } from './logical-types.js';
 
 const schema = {
   type: 'record',
@@ -82,5 +83,28 @@ describe('Avro logical types in the model\'s JavaScript form', () => {
     // A value it refused once is refused again, not taken for the previous value's conversion.
     expect(nullable.isValid({ price: '1e5', total: null, due: null })).toBe(false);
     expect(nullable.isValid({ price: '1e5', total: null, due: null })).toBe(false);
+  });
+
+  it('writes and reads safe-integer decimals without BigInt exactly as the BigInt path does', () => {
+    const values: bigint[] = [0n, 1n, -1n];
+    for (let bits = 1; bits <= 53; bits++) {
+      const edge = 2n ** BigInt(bits);
+      values.push(edge - 1n, edge, edge + 1n, -edge + 1n, -edge, -edge - 1n);
+    }
+    let seed = 7;
+    const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+    for (let i = 0; i < 2000; i++) values.push(BigInt(Math.floor((random() - 0.5) * 2 ** Math.floor(random() * 54))));
+    const amount = parseAvroType({ type: 'bytes', logicalType: 'decimal', precision: 38, scale: 9 });
+    for (const unscaled of values) {
+      if (unscaled > BigInt(Number.MAX_SAFE_INTEGER) || unscaled < BigInt(Number.MIN_SAFE_INTEGER)) continue;
+      expect(safeTwosComplement(Number(unscaled)).toString('hex'), String(unscaled)).toBe(twosComplement(unscaled).toString('hex'));
+      const text = formatUnscaled(unscaled);
+      // Written through the number path up to 15 digits, the BigInt path beyond; read back through
+      // the number path up to 6 bytes: the bytes are the BigInt path's and the text comes back.
+      const bytes = twosComplement(unscaled);
+      // Avro bytes: the zigzag length (one byte below 64), then the bytes.
+      expect(amount.toBuffer(text).toString('hex'), text).toBe(Buffer.concat([Buffer.from([bytes.length * 2]), bytes]).toString('hex'));
+      expect(amount.fromBuffer(amount.toBuffer(text)), text).toBe(text);
+    }
   });
 });

@@ -35,3 +35,21 @@ describe('decimals', () => {
     expect(formatUnscaled(toUnscaled('99999999999999999999999999999.999999999'))).toBe('99999999999999999999999999999.999999999');
   });
 });
+
+describe('toDecimal on values already in their one spelling', () => {
+  it('answers exactly as the BigInt round trip on numbers and texts of every shape', () => {
+    const exact = (text: string) => formatUnscaled(toUnscaled(text));
+    let seed = 11;
+    const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+    const texts: string[] = ['0', '-0', '0.0', '-0.5', '+1', '007', '1.000000000', '1.0000000001', '12.5', '-12.50'];
+    for (let i = 0; i < 3000; i++) {
+      const number = (random() - 0.5) * 10 ** Math.floor(random() * 20 - 6);
+      const rounded = Number(number.toFixed(Math.floor(random() * 12)));
+      for (const value of [number, rounded]) {
+        expect(toDecimal(value), String(value)).toBe(exact(/e/i.test(String(value)) ? value.toFixed(20) : String(value)));
+      }
+      texts.push(String(rounded), `${rounded}0`, `+${Math.abs(rounded)}`, `${rounded}`.replace(/^(-?)/, '$10'));
+    }
+    for (const text of texts) if (/^[+-]?\d+(\.\d+)?$/.test(text)) expect(toDecimal(text), text).toBe(exact(text));
+  });
+});
