@@ -17,6 +17,8 @@ export interface CompactLayout {
   columns: readonly string[];
   /** The row's JSON array text, the image appended as the last value. */
   row(record: Record<string, unknown>, imageJson: string): string;
+  /** A row's values (as `row` wrote them) by column name, nested tuples by field name too. */
+  named(values: readonly unknown[]): Record<string, unknown>;
 }
 
 function positional(field: FieldDef): Positional {
@@ -43,15 +45,41 @@ function tupleOf(fields: readonly FieldDef[]): (record: Record<string, unknown>)
   };
 }
 
+/** The inverse of `positional`: a tuple back to an object with its field names. */
+function byName(field: FieldDef): (value: unknown) => unknown {
+  const { type } = field;
+  if (type.kind === 'record') {
+    const object = objectOf(type.record.fields);
+    return (value) => (Array.isArray(value) ? object(value) : value);
+  }
+  if (type.kind === 'records') {
+    const object = objectOf(type.record.fields);
+    return (value) => (Array.isArray(value) ? value.map((item) => (Array.isArray(item) ? object(item) : item)) : value);
+  }
+  return (value) => value;
+}
+
+function objectOf(fields: readonly FieldDef[]): (values: readonly unknown[]) => Record<string, unknown> {
+  const names = fields.map((field) => field.name);
+  const values = fields.map(byName);
+  return (row) => {
+    const out: Record<string, unknown> = {};
+    for (let i = 0; i < names.length; i++) out[names[i]!] = values[i]!(row[i] ?? null);
+    return out;
+  };
+}
+
 function layoutOf(entity: EntityName): CompactLayout {
   const fields = entityModels[entity].fields;
   const tuple = tupleOf(fields);
+  const object = objectOf(fields);
   return {
     columns: [...fields.map((field) => field.name), RECORD_IMAGE_COLUMN],
     row: (record, imageJson) => {
       const values = JSON.stringify(tuple(record));
       return `${values.slice(0, -1)},${JSON.stringify(imageJson)}]`;
     },
+    named: (values) => ({ ...object(values), [RECORD_IMAGE_COLUMN]: values[fields.length] ?? null }),
   };
 }
 
@@ -69,8 +97,9 @@ export function compactLayoutOfTable(table: string): CompactLayout | undefined {
 
 /**
  * A row as a JSON object with its column names, for a dead letter of a row ClickHouse refused:
- * an entity row's positional array gets its names back (nested tuples stay arrays); any other
- * table's row is already an object and is returned as it is, as is a line that is not JSON.
+ * an entity row's positional array gets its names back, its nested tuples (order lines,
+ * addresses) theirs; any other table's row is already an object and is returned as it is, as is
+ * a line that is not JSON.
  */
 export function namedRowText(table: string, line: string): string {
   const layout = compactLayoutOfTable(table);
@@ -82,5 +111,5 @@ export function namedRowText(table: string, line: string): string {
     return line;
   }
   if (!Array.isArray(values)) return line;
-  return JSON.stringify(Object.fromEntries(layout.columns.map((column, index) => [column, values[index] ?? null])));
+  return JSON.stringify(layout.named(values));
 }
