@@ -51,6 +51,16 @@ describe('embedded ClickHouse on a worker thread', () => {
     expect((await clickhouse.client.ping()).success).toBe(true);
   });
 
+  it('reads timestamps as ISO 8601 and 64-bit integers as strings, set once on the session rather than per query', async () => {
+    const result = await clickhouse.client.query({ query: "SELECT toDateTime64('2024-05-01 10:00:00.123', 3, 'UTC') AS at, toUInt64(9007199254740993) AS big", format: 'JSONEachRow' });
+    expect(await result.json()).toEqual([{ at: '2024-05-01T10:00:00.123Z', big: '9007199254740993' }]);
+    const session = await clickhouse.client.query({ query: "SELECT name, value FROM system.settings WHERE name IN ('date_time_output_format', 'output_format_json_quote_64bit_integers') ORDER BY name", format: 'JSONEachRow' });
+    expect(await session.json()).toEqual([
+      { name: 'date_time_output_format', value: 'iso' },
+      { name: 'output_format_json_quote_64bit_integers', value: '1' },
+    ]);
+  });
+
   it('lets a script exit on its own after close, without a crash', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'millrace-chdb-exit-'));
     const script = `

@@ -37,6 +37,9 @@ export interface ClickHouse {
   close(): Promise<void>;
 }
 
+/** How every stage reads values: timestamps in ISO 8601, 64-bit integers as JSON strings (exact). */
+const OUTPUT_SETTINGS = { date_time_output_format: 'iso', output_format_json_quote_64bit_integers: 1 } as const;
+
 /**
  * The one way Millrace opens ClickHouse. Both kinds are driven through @clickhouse/client, so
  * every stage's SQL runs unchanged on a server and on chdb. The database is created if missing.
@@ -56,7 +59,7 @@ async function openServer(options: ClickHouseOptions, url: string): Promise<Clic
     username: options.username,
     password: options.password,
     database: options.database,
-    clickhouse_settings: { date_time_output_format: 'iso', output_format_json_quote_64bit_integers: 1 },
+    clickhouse_settings: OUTPUT_SETTINGS,
   });
   return { client, kind: 'server', database: options.database, close: () => client.close() };
 }
@@ -71,14 +74,14 @@ async function openEmbedded(options: ClickHouseOptions): Promise<ClickHouse> {
     if (isLockError(error)) throw new EmbeddedClickHouseLockedError(dataDir);
     throw error;
   }
-  const client = createClient({
-    connection,
-    database: options.database,
-    clickhouse_settings: { date_time_output_format: 'iso', output_format_json_quote_64bit_integers: 1 },
-  });
+  // No client settings: chdb turns them into `SET`s sent before every statement (about 0.7 ms of
+  // CPU per query, a third of a small read's), on the one session every stage shares. The same
+  // output settings are set once on that session instead.
+  const client = createClient({ connection, database: options.database });
   await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${options.database}` });
   // The chdb connection ignores the client's `database` option; its session keeps USE instead.
   await client.command({ query: `USE ${options.database}` });
+  await client.command({ query: `SET ${Object.entries(OUTPUT_SETTINGS).map(([name, value]) => `${name} = ${typeof value === 'string' ? `'${value}'` : value}`).join(', ')}` });
   return { client, kind: 'embedded', database: options.database, rawInsert: (request) => connection.rawInsert(request), close: () => client.close() };
 }
 
