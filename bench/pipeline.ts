@@ -31,7 +31,7 @@ import { processCpuSeconds } from './process-cpu.js';
  *     its capture (the raw record's version, taken when the raw message is built and sent) to
  *     ClickHouse acknowledging the insert that holds it (the row is queryable from then on).
  *
- *   npm run bench -- [records=100000] [--transformer=process|inline] [--rate=records/s] [--seconds=20]
+ *   npm run bench -- [records=100000] [--transformer=process|inline] [--rate=records/s] [--seconds=20] [--flush-ms=1000]
  *
  * `process` (default) runs the transformer as its own process, the way two cores are best used;
  * `inline` runs everything in this one process, as `millrace start` does.
@@ -41,6 +41,8 @@ const flag = (name: string) => args.find((arg) => arg.startsWith(`--${name}=`))?
 const TOTAL = Number(args.find((arg) => /^\d+$/.test(arg)) ?? 100_000);
 const MODE = flag('transformer') ?? 'process';
 const SECONDS = Number(flag('seconds') ?? 20);
+/** The sink's flush interval (MILLRACE_SINK_FLUSH_INTERVAL_MS in a deployment): longer means fewer, larger inserts. */
+const FLUSH_MS = Number(flag('flush-ms') ?? 1_000);
 /** MILLRACE_BENCH_HEAP=default: V8's own heap growth instead of the one `millrace start` and `worker` set (platform/heap.ts). */
 const DEFAULT_HEAP = process.env.MILLRACE_BENCH_HEAP === 'default';
 if (!DEFAULT_HEAP) relaxHeapGrowth();
@@ -62,7 +64,7 @@ async function main(): Promise<void> {
   const registryUrl = config.SCHEMA_REGISTRY_URL ?? ownRegistry!.url;
   const cpuModel = os.cpus()[0]?.model ?? 'unknown CPU';
   process.stdout.write(`machine: ${os.cpus().length} cores (${cpuModel}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}; load average before: ${os.loadavg().map((load) => load.toFixed(1)).join(' ')}\n`);
-  process.stdout.write(`pipeline: raw → transformer (${MODE === 'process' ? 'own process' : 'this process'}) → ClickHouse sink (this process, embedded ClickHouse); 3 partitions per topic\n\n`);
+  process.stdout.write(`pipeline: raw → transformer (${MODE === 'process' ? 'own process' : 'this process'}) → ClickHouse sink (this process, embedded ClickHouse, flush every ${FLUSH_MS} ms); 3 partitions per topic\n\n`);
 
   const admin = kafka.admin();
   await admin.connect();
@@ -104,7 +106,7 @@ async function main(): Promise<void> {
     inline = new TransformerWorker({ kafka, prefix, workerId: 'bench', logger, registryUrl, partitions: 3, connectorLookup: plantConnectorLookup });
     await inline.start();
   }
-  const sink = await startClickHouseSink({ kafka, clickhouse, registryUrl, topicPrefix: prefix, logger, partitions: 3, onBatchWritten });
+  const sink = await startClickHouseSink({ kafka, clickhouse, registryUrl, topicPrefix: prefix, logger, partitions: 3, flushIntervalMs: FLUSH_MS, onBatchWritten });
   while (rows < TOTAL) await new Promise((resolve) => setTimeout(resolve, 50));
   const seconds = (performance.now() - started) / 1_000;
   const cpu = process.cpuUsage(cpuBefore);
