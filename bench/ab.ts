@@ -13,6 +13,7 @@ import { resolveBrokers } from '../platform/services.js';
 import { topicNames } from '../platform/topics.js';
 import { ENTITY_PLURALS, startSchemaRegistry, type EntityName } from '../schemas/index.js';
 import { orderId, plantOrder, plantVendor, vendorId } from '../sinks/clickhouse/testing/pipeline-fixtures.js';
+import { deleteBenchTopics } from './bench-topics.js';
 
 /**
  * A/B of the per-record hot paths of two versions, inside one process. Between processes this
@@ -192,11 +193,7 @@ async function main(): Promise<void> {
     spawnSync('git', ['worktree', 'remove', '--force', worktree], { stdio: 'ignore' });
     fs.rmSync(work, { recursive: true, force: true });
     await registry?.close();
-    const admin = kafka.admin();
-    await admin.connect();
-    const mine = (await admin.listTopics()).filter((name) => name.startsWith(prefix));
-    if (mine.length > 0) await admin.deleteTopics({ topics: mine }).catch(() => undefined);
-    await admin.disconnect();
+    await deleteBenchTopics(kafka, prefix);
   }
 }
 

@@ -20,6 +20,7 @@ import { processChunk } from '../transformers/chunk-processor.js';
 import { hashedFields } from '../transformers/field-hash.js';
 import { StateTable } from '../transformers/state-table.js';
 import { plantConnectorLookup } from '../transformers/testing/plant-connector.js';
+import { deleteBenchTopics } from './bench-topics.js';
 
 /**
  * Where embedded ClickHouse's time goes when the sink writes, per table: the rows are the ones
@@ -177,11 +178,7 @@ async function main(): Promise<void> {
     await clickhouse.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
     await registry?.close();
-    const admin = kafka.admin();
-    await admin.connect();
-    const mine = (await admin.listTopics()).filter((name) => name.startsWith(prefix));
-    if (mine.length > 0) await admin.deleteTopics({ topics: mine }).catch(() => undefined);
-    await admin.disconnect();
+    await deleteBenchTopics(kafka, prefix);
   }
 }
 

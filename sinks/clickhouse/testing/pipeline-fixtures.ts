@@ -50,10 +50,12 @@ export async function writePlantRecords(writer: RawWriter, connectionId: string,
 
 /**
  * Whether a consumer group has committed every partition of the topics up to its end, with no
- * pending-batch marker left. `transactional` topics end with a commit marker that takes one
- * offset no consumer ever commits past.
+ * pending-batch marker left. A consumer commits past the last record it was given, never past
+ * the transaction markers after it: `transactional` topics end with one commit marker, unless
+ * `dataEnds` (readCommittedEnds) says where their records end; after a producer was killed,
+ * an aborted transaction can leave more markers than one at a partition's end.
  */
-export async function groupCaughtUp(admin: Admin, groupId: string, topics: { name: string; transactional: boolean }[]): Promise<boolean> {
+export async function groupCaughtUp(admin: Admin, groupId: string, topics: { name: string; transactional: boolean }[], dataEnds?: ReadonlyMap<string, bigint>): Promise<boolean> {
   const committed = await admin.fetchOffsets({ groupId, topics: topics.map((topic) => topic.name) });
   for (const topic of topics) {
     for (const end of await topicOffsets(admin, topic.name)) {
@@ -61,10 +63,52 @@ export async function groupCaughtUp(admin: Admin, groupId: string, topics: { nam
       const high = BigInt(end.high);
       if (high === 0n) continue;
       if (!entry || entry.offset === '-1' || (entry.metadata ?? '') !== '') return false;
-      if (BigInt(entry.offset) < (topic.transactional ? high - 1n : high)) return false;
+      const target = topic.transactional ? (dataEnds?.get(`${topic.name}|${end.partition}`) ?? high - 1n) : high;
+      if (BigInt(entry.offset) < target) return false;
     }
   }
   return true;
+}
+
+/**
+ * For topics no one writes to any more: per `topic|partition`, the offset after the last record a
+ * read_committed consumer is given (0 for none), read to each partition's end. kafkajs reports a
+ * fetch that held only markers or aborted records as a batch event without calling eachBatch;
+ * both count as progress.
+ */
+export async function readCommittedEnds(kafka: Kafka, topics: string[], groupId: string, timeoutMs = 120_000): Promise<Map<string, bigint>> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const highs = new Map<string, bigint>();
+  for (const topic of topics) for (const end of await topicOffsets(admin, topic)) highs.set(`${topic}|${end.partition}`, BigInt(end.high));
+  await admin.disconnect();
+  const dataEnds = new Map<string, bigint>([...highs.keys()].map((key) => [key, 0n]));
+  const reached = new Map<string, bigint>([...highs.keys()].map((key) => [key, 0n]));
+  const done = () => [...highs].every(([key, high]) => reached.get(key)! >= high);
+  const consumer = kafka.consumer({ groupId, readUncommitted: false, maxBytesPerPartition: 8 << 20 });
+  const progress = (topic: string, partition: number, next: bigint) => {
+    const key = `${topic}|${partition}`;
+    if (next > (reached.get(key) ?? 0n)) reached.set(key, next);
+  };
+  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => progress(payload.topic, payload.partition, BigInt(payload.lastOffset) + 1n));
+  await consumer.connect();
+  await consumer.subscribe({ topics, fromBeginning: true });
+  await consumer.run({
+    eachBatch: async ({ batch }) => {
+      const last = batch.messages.at(-1);
+      if (last) dataEnds.set(`${batch.topic}|${batch.partition}`, BigInt(last.offset) + 1n);
+    },
+  });
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) {
+      await consumer.disconnect();
+      throw new Error(`readCommittedEnds: not at the end of ${[...highs].filter(([key, high]) => reached.get(key)! < high).map(([key]) => key).join(', ')} after ${timeoutMs} ms`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await consumer.disconnect();
+  return dataEnds;
 }
 
 /** Reads every message of the topics (read_committed) and decodes each through the registry. */
