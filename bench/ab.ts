@@ -8,11 +8,10 @@ import type { KafkaMessage, Message } from 'kafkajs';
 import { loadConfig } from '../platform/config.js';
 import { createKafka } from '../platform/kafka.js';
 import { createLogger } from '../platform/logger.js';
-import { rawHeaders } from '../platform/raw-record.js';
 import { resolveBrokers } from '../platform/services.js';
 import { topicNames } from '../platform/topics.js';
 import { ENTITY_PLURALS, startSchemaRegistry, type EntityName } from '../schemas/index.js';
-import { orderId, plantOrder, plantVendor, vendorId } from '../sinks/clickhouse/testing/pipeline-fixtures.js';
+import { asSinkMessage, plantRawMessages } from '../sinks/clickhouse/testing/pipeline-fixtures.js';
 import { deleteBenchTopics } from './bench-topics.js';
 
 /**
@@ -77,17 +76,6 @@ async function load(name: string, out: string): Promise<Version> {
   };
 }
 
-function rawMessages(entity: EntityName, count: number, vendors: number): KafkaMessage[] {
-  return Array.from({ length: count }, (_, i) => ({
-    key: Buffer.from(`${CONNECTION}:${entity === 'vendor' ? vendorId(i) : orderId(i)}`),
-    value: Buffer.from(JSON.stringify(entity === 'vendor' ? plantVendor(i) : plantOrder(i, vendors))),
-    headers: rawHeaders({ connectionId: CONNECTION, sourceSystem: 'millrace_plant', entity, stream: ENTITY_PLURALS[entity], op: 'upsert', syncRunId: 'ab', capturedAtMicros: 1_796_000_000_000_000n + BigInt(i) }),
-    offset: String(i),
-    timestamp: '0',
-    attributes: 0,
-  }));
-}
-
 function cpuMicros(): number {
   const usage = process.cpuUsage();
   return usage.user + usage.system;
@@ -120,9 +108,7 @@ async function round(version: Version, raw: Map<EntityName, KafkaMessage[]>, reg
       const converter = routes.get(topic);
       if (!converter) continue;
       for (const [index, message] of produced.entries()) {
-        const value = message.value === null || message.value === undefined ? null : Buffer.isBuffer(message.value) ? message.value : Buffer.from(message.value);
-        const key = message.key === null || message.key === undefined ? null : Buffer.isBuffer(message.key) ? message.key : Buffer.from(message.key);
-        await converter.convert({ topic, partition: 0, offset: String(index), timestamp: '0', key, value, headers: message.headers });
+        await converter.convert(asSinkMessage(topic, index, message));
         if (index % 1_000 === 999) await new Promise((resolve) => setImmediate(resolve));
       }
     }
@@ -163,8 +149,8 @@ async function main(): Promise<void> {
 
     const vendors = Math.round(total * 0.3);
     const raw = new Map<EntityName, KafkaMessage[]>([
-      ['vendor', rawMessages('vendor', vendors, vendors)],
-      ['purchase_order', rawMessages('purchase_order', total - vendors, vendors)],
+      ['vendor', plantRawMessages(CONNECTION, 'vendor', vendors, vendors)],
+      ['purchase_order', plantRawMessages(CONNECTION, 'purchase_order', total - vendors, vendors)],
     ]);
     const cpuModel = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
     process.stdout.write(`machine: ${os.cpus().length} cores (${cpuModel}), Node ${process.version}; load average ${os.loadavg().map((load) => load.toFixed(1)).join(' ')}\n`);

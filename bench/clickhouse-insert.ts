@@ -7,15 +7,14 @@ import { openClickHouse, type ClickHouse } from '../platform/clickhouse.js';
 import { loadConfig } from '../platform/config.js';
 import { createKafka } from '../platform/kafka.js';
 import { createLogger } from '../platform/logger.js';
-import { rawHeaders } from '../platform/raw-record.js';
 import { resolveBrokers } from '../platform/services.js';
 import { topicNames } from '../platform/topics.js';
-import { createUnifiedCodec, ENTITY_PLURALS, startSchemaRegistry, type EntityName } from '../schemas/index.js';
+import { createUnifiedCodec, ENTITY_PLURALS, startSchemaRegistry } from '../schemas/index.js';
 import { sinkRoutes } from '../sinks/clickhouse/converters/topic-routes.js';
 import { InsertWriter } from '../sinks/clickhouse/insert-writer.js';
 import { runMigrations } from '../sinks/clickhouse/migration-runner.js';
 import { RowBuffer } from '../sinks/clickhouse/row-buffer.js';
-import { orderId, plantOrder, plantVendor, vendorId } from '../sinks/clickhouse/testing/pipeline-fixtures.js';
+import { asSinkMessage, plantRawMessages } from '../sinks/clickhouse/testing/pipeline-fixtures.js';
 import { processChunk } from '../transformers/chunk-processor.js';
 import { hashedFields } from '../transformers/field-hash.js';
 import { StateTable } from '../transformers/state-table.js';
@@ -56,33 +55,19 @@ function cpuSeconds(): number {
   return (usage.user + usage.system) / 1e6;
 }
 
-function rawMessages(entity: EntityName, count: number, vendors: number): KafkaMessage[] {
-  const stream = ENTITY_PLURALS[entity];
-  return Array.from({ length: count }, (_, i) => ({
-    key: Buffer.from(`${CONNECTION}:${entity === 'vendor' ? vendorId(i) : orderId(i)}`),
-    value: Buffer.from(JSON.stringify(entity === 'vendor' ? plantVendor(i) : plantOrder(i, vendors))),
-    headers: rawHeaders({ connectionId: CONNECTION, sourceSystem: 'millrace_plant', entity, stream, op: 'upsert', syncRunId: 'bench-run', capturedAtMicros: 1_796_000_000_000_000n + BigInt(i) }),
-    offset: String(i),
-    timestamp: String(Date.now()),
-    attributes: 0,
-  }));
-}
-
 /** The sink's rows for `count` records of `entity`: raw_records, the entity table and events, by table. */
-async function sinkRows(entity: EntityName, count: number, vendors: number, prefix: string, registryUrl: string, rows: Map<string, string[]>): Promise<void> {
+async function sinkRows(entity: 'vendor' | 'purchase_order', count: number, vendors: number, prefix: string, registryUrl: string, rows: Map<string, string[]>): Promise<void> {
   const names = topicNames(prefix);
   const topics = { unified: names.unified(ENTITY_PLURALS[entity]), events: names.events, deadLetters: names.deadLetters, state: names.transformerState };
   const codec = createUnifiedCodec({ registryUrl, topicPrefix: prefix });
   const routes = sinkRoutes({ topicPrefix: prefix, registryUrl, entities: [entity] });
   const table = new StateTable(hashedFields(entity).length);
-  const raw = rawMessages(entity, count, vendors);
+  const raw = plantRawMessages(CONNECTION, entity, count, vendors);
   const add = async (topic: string, messages: (Message | KafkaMessage)[]) => {
     const converter = routes.get(topic);
     if (!converter) return;
     for (const [index, message] of messages.entries()) {
-      const value = message.value === null || message.value === undefined ? null : Buffer.isBuffer(message.value) ? message.value : Buffer.from(message.value);
-      const key = message.key === null || message.key === undefined ? null : Buffer.from(message.key);
-      const converted = await converter.convert({ topic, partition: 0, offset: String(index), timestamp: String(Date.now()), key, value, headers: message.headers });
+      const converted = await converter.convert(asSinkMessage(topic, index, message));
       for (const row of converted) {
         let list = rows.get(row.table);
         if (!list) rows.set(row.table, (list = []));

@@ -1,5 +1,7 @@
-import type { Admin, Kafka } from 'kafkajs';
-import type { UnifiedCodec } from '../../../schemas/index.js';
+import type { Admin, Batch, Kafka, KafkaMessage, Message } from 'kafkajs';
+import { rawHeaders } from '../../../platform/raw-record.js';
+import { ENTITY_PLURALS, type UnifiedCodec } from '../../../schemas/index.js';
+import type { SinkMessage } from '../converters/sink-message.js';
 import type { PlantOrder, PlantVendor } from '../../../transformers/testing/plant-connector.js';
 import type { RawWriter } from '../../../transformers/testing/raw-writer.js';
 import { topicOffsets } from '../../../platform/kafka.js';
@@ -27,6 +29,27 @@ export function plantOrder(index: number, vendors: number): PlantOrder {
     Lines: Array.from({ length: 3 }, (_, line) => ({ Item: (line + 1) * 10, Material: `MAT-${(index + line) % 500}`, Quantity: line + 1, Price: 12.5 + line })),
     YY1_Project: `P-${index % 40}`,
   };
+}
+
+/**
+ * Raw messages as the transformer consumes them, without Kafka (in-process benchmarks): `count`
+ * plant vendors or orders of one connection, captured one microsecond apart.
+ */
+export function plantRawMessages(connectionId: string, entity: 'vendor' | 'purchase_order', count: number, vendors: number): KafkaMessage[] {
+  return Array.from({ length: count }, (_, i) => ({
+    key: Buffer.from(`${connectionId}:${entity === 'vendor' ? vendorId(i) : orderId(i)}`),
+    value: Buffer.from(JSON.stringify(entity === 'vendor' ? plantVendor(i) : plantOrder(i, vendors))),
+    headers: rawHeaders({ connectionId, sourceSystem: 'millrace_plant', entity, stream: ENTITY_PLURALS[entity], op: 'upsert', syncRunId: 'bench-run', capturedAtMicros: 1_796_000_000_000_000n + BigInt(i) }),
+    offset: String(i),
+    timestamp: '0',
+    attributes: 0,
+  }));
+}
+
+/** A message a producer would send, as the sink would read it back at `offset` of partition 0. */
+export function asSinkMessage(topic: string, offset: number, message: Message | KafkaMessage): SinkMessage {
+  const bytes = (data: Buffer | string | null | undefined) => (data === null || data === undefined ? null : Buffer.isBuffer(data) ? data : Buffer.from(data));
+  return { topic, partition: 0, offset: String(offset), timestamp: '0', key: bytes(message.key), value: bytes(message.value), headers: message.headers };
 }
 
 /** Writes vendors then orders in chunks of `chunk`, waiting `pauseMs` between chunks (records arriving over time). */
@@ -71,86 +94,65 @@ export async function groupCaughtUp(admin: Admin, groupId: string, topics: { nam
 }
 
 /**
- * For topics no one writes to any more: per `topic|partition`, the offset after the last record a
- * read_committed consumer is given (0 for none), read to each partition's end. kafkajs reports a
- * fetch that held only markers or aborted records as a batch event without calling eachBatch;
- * both count as progress.
+ * Reads topics no one writes to any more (read_committed) to each partition's high watermark,
+ * handing every batch of records to `onBatch`. Progress counts kafkajs's batch events too: a fetch
+ * that held only transaction markers or aborted records never reaches eachBatch, and a killed
+ * producer's aborted transaction can leave more than one marker after a partition's last record.
  */
-export async function readCommittedEnds(kafka: Kafka, topics: string[], groupId: string, timeoutMs = 120_000): Promise<Map<string, bigint>> {
+async function readToEnd(kafka: Kafka, topics: string[], groupId: string, onBatch: (batch: Batch) => Promise<void> | void, timeoutMs = 120_000): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   const highs = new Map<string, bigint>();
   for (const topic of topics) for (const end of await topicOffsets(admin, topic)) highs.set(`${topic}|${end.partition}`, BigInt(end.high));
   await admin.disconnect();
-  const dataEnds = new Map<string, bigint>([...highs.keys()].map((key) => [key, 0n]));
   const reached = new Map<string, bigint>([...highs.keys()].map((key) => [key, 0n]));
-  const done = () => [...highs].every(([key, high]) => reached.get(key)! >= high);
+  const behind = () => [...highs].filter(([key, high]) => reached.get(key)! < high).map(([key]) => key);
   const consumer = kafka.consumer({ groupId, readUncommitted: false, maxBytesPerPartition: 8 << 20 });
-  const progress = (topic: string, partition: number, next: bigint) => {
-    const key = `${topic}|${partition}`;
+  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+    const key = `${payload.topic}|${payload.partition}`;
+    const next = BigInt(payload.lastOffset) + 1n;
     if (next > (reached.get(key) ?? 0n)) reached.set(key, next);
-  };
-  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => progress(payload.topic, payload.partition, BigInt(payload.lastOffset) + 1n));
-  await consumer.connect();
-  await consumer.subscribe({ topics, fromBeginning: true });
-  await consumer.run({
-    eachBatch: async ({ batch }) => {
-      const last = batch.messages.at(-1);
-      if (last) dataEnds.set(`${batch.topic}|${batch.partition}`, BigInt(last.offset) + 1n);
-    },
   });
-  const deadline = Date.now() + timeoutMs;
-  while (!done()) {
-    if (Date.now() > deadline) {
-      await consumer.disconnect();
-      throw new Error(`readCommittedEnds: not at the end of ${[...highs].filter(([key, high]) => reached.get(key)! < high).map(([key]) => key).join(', ')} after ${timeoutMs} ms`);
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics, fromBeginning: true });
+    await consumer.run({ eachBatch: async ({ batch }) => onBatch(batch) });
+    const deadline = Date.now() + timeoutMs;
+    while (behind().length > 0) {
+      if (Date.now() > deadline) throw new Error(`not at the end of ${behind().join(', ')} after ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  } finally {
+    await consumer.disconnect();
   }
-  await consumer.disconnect();
+}
+
+/** Per `topic|partition` of final topics: the offset after the last record a read_committed consumer is given (0 for none). */
+export async function readCommittedEnds(kafka: Kafka, topics: string[], groupId: string): Promise<Map<string, bigint>> {
+  const dataEnds = new Map<string, bigint>();
+  await readToEnd(kafka, topics, groupId, (batch) => {
+    const last = batch.messages.at(-1);
+    if (last) dataEnds.set(`${batch.topic}|${batch.partition}`, BigInt(last.offset) + 1n);
+  });
   return dataEnds;
 }
 
 /** Reads every message of the topics (read_committed) and decodes each through the registry. */
 export async function decodeEveryMessage(kafka: Kafka, codec: UnifiedCodec, topics: string[], groupId: string): Promise<{ messages: number; failures: string[]; keys: Set<string> }> {
-  const admin = kafka.admin();
-  await admin.connect();
-  const ends = new Map<string, bigint>();
-  for (const topic of topics) for (const end of await topicOffsets(admin, topic)) ends.set(`${topic}|${end.partition}`, BigInt(end.high));
-  await admin.disconnect();
-  const consumer = kafka.consumer({ groupId, readUncommitted: false, maxBytesPerPartition: 8 << 20 });
   const outcome = { messages: 0, failures: [] as string[], keys: new Set<string>() };
-  const reached = new Set<string>();
-  await consumer.connect();
-  await consumer.subscribe({ topics, fromBeginning: true });
-  await new Promise<void>((resolve, reject) => {
-    const check = (topic: string, partition: number, next: bigint) => {
-      const key = `${topic}|${partition}`;
-      // A transactional partition ends with a commit marker the consumer never sees as a message.
-      if (next >= (ends.get(key) ?? 0n) - 1n) reached.add(key);
-      if ([...ends.entries()].every(([name, end]) => end === 0n || reached.has(name))) resolve();
-    };
-    for (const [key, end] of ends) if (end === 0n) reached.add(key);
-    consumer
-      .run({
-        eachBatch: async ({ batch }) => {
-          for (const message of batch.messages) {
-            outcome.messages += 1;
-            try {
-              const { record } = await codec.decode(message.value!);
-              const image = record as unknown as { connection_id: string; remote_id: string };
-              const key = `${image.connection_id}:${image.remote_id}`;
-              if (key !== message.key?.toString()) outcome.failures.push(`${batch.topic}/${batch.partition}/${message.offset}: key ${message.key} decodes as ${key}`);
-              outcome.keys.add(`${batch.topic}|${key}`);
-            } catch (error) {
-              outcome.failures.push(`${batch.topic}/${batch.partition}/${message.offset}: ${(error as Error).message}`);
-            }
-          }
-          check(batch.topic, batch.partition, BigInt(batch.lastOffset()) + 1n);
-        },
-      })
-      .catch(reject);
+  await readToEnd(kafka, topics, groupId, async (batch) => {
+    for (const message of batch.messages) {
+      outcome.messages += 1;
+      try {
+        const { record } = await codec.decode(message.value!);
+        const image = record as unknown as { connection_id: string; remote_id: string };
+        const key = `${image.connection_id}:${image.remote_id}`;
+        if (key !== message.key?.toString()) outcome.failures.push(`${batch.topic}/${batch.partition}/${message.offset}: key ${message.key} decodes as ${key}`);
+        outcome.keys.add(`${batch.topic}|${key}`);
+      } catch (error) {
+        outcome.failures.push(`${batch.topic}/${batch.partition}/${message.offset}: ${(error as Error).message}`);
+      }
+    }
   });
-  await consumer.disconnect();
   return outcome;
 }
