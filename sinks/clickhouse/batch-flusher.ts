@@ -13,7 +13,8 @@ import { DEAD_LETTERS_TABLE } from './tables.js';
  * Writes one batch, in the order that makes a crash at any point harmless:
  *   1. commit the batch's first offset with a marker naming its last offset;
  *   2. insert each table's rows with token `<topic>/<partition>/<first>-<last>`;
- *   3. commit last + 1 (Kafka offsets move only after ClickHouse acknowledged the insert).
+ *   3. commit last + 1, or past the transaction markers read after it (Kafka offsets move only
+ *      after ClickHouse acknowledged the insert).
  * Killed after 1 or 2, the next owner finds the marker and re-forms the same batch, whose token
  * ClickHouse recognizes. Failures are retried with the same token until they succeed or the
  * partition's epoch ends (a rebalance): then the batch is abandoned here and re-formed by
@@ -73,11 +74,29 @@ export async function writeBatch(context: FlushContext, slot: PartitionSlot, bat
     written.push({ table, rows: rows.rows - outcome.length, capturedAtMs: rows.capturedAtMs, publishedAtMs: rows.publishedAtMs });
   }
   if (refused.length > 0 && !(await writeRefused(context, slot, batch, refused))) return false;
-  const committed = await retrying(context, slot, log, 'offset commit', () => context.commit(batch.topic, batch.partition, last + 1n, null));
+  let next = last + 1n;
+  const committed = await retrying(context, slot, log, 'offset commit', () => {
+    // Decided right before the commit is sent: no message read after the batch is buffered then.
+    next = slot.commitOffsetAfter(last + 1n);
+    return context.commit(batch.topic, batch.partition, next, null);
+  });
   if (committed === STALE) return false;
-  slot.nextOffset = last + 1n;
+  slot.nextOffset = next;
   context.metrics.batchWritten(replayed);
   context.onBatchWritten?.({ topic: batch.topic, partition: batch.partition, first, last, replayed, tables: written, writtenAt: Date.now() });
+  return true;
+}
+
+/**
+ * Commits `offset`, past transaction markers that follow the partition's last written batch (see
+ * PartitionSlot.pastMarkers). Runs as the partition's flush in flight, so it never interleaves
+ * with a batch's marker and final commit.
+ */
+export async function commitPastMarkers(context: FlushContext, slot: PartitionSlot, offset: bigint): Promise<boolean> {
+  const log = { topic: slot.topic, partition: slot.partition, offset: String(offset) };
+  const committed = await retrying(context, slot, log, 'commit past transaction markers', () => context.commit(slot.topic, slot.partition, offset, null));
+  if (committed === STALE) return false;
+  slot.nextOffset = offset;
   return true;
 }
 

@@ -13,7 +13,7 @@ import { testRegistryUrl } from '../../test/support/registry.js';
 import { waitFor } from '../../test/support/wait-for.js';
 import { recordImageJson } from '../../schemas/clickhouse/record-image.js';
 import { DLQ_HEADERS } from '../../transformers/dead-letter.js';
-import { startClickHouseSink, type ClickHouseSink } from './clickhouse-sink.js';
+import { clickhouseSinkGroupId, startClickHouseSink, type ClickHouseSink } from './clickhouse-sink.js';
 import { countRows, queryRows, rawMessage, sendAll, unifiedMessages, unifiedRecord } from './testing/sink-fixtures.js';
 
 describe('ClickHouse sink', () => {
@@ -226,5 +226,42 @@ describe('ClickHouse sink', () => {
     const counts = await queryRows(clickhouse, `SELECT connection_id, stage, dead_letters FROM dead_letter_counts WHERE connection_id != '' ORDER BY connection_id LIMIT 100`);
     expect(counts.length).toBeGreaterThan(0);
     expect(counts.every((row) => Number((row as { dead_letters: string }).dead_letters) >= 1)).toBe(true);
+  });
+
+  it('commits past the transaction markers after its last batch, so a caught-up sink shows no lag', async () => {
+    const connection = uniqueName('conn');
+    const topic = unifiedTopic(prefix, 'inventory_item');
+    const records = Array.from({ length: 6 }, (_, index) => unifiedRecord('inventory_item', connection, index));
+    const messages = await unifiedMessages(codec, 'inventory_item', records);
+    const producer = kafka.producer({ transactionalId: uniqueName('sink-markers'), idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    try {
+      const committed = await producer.transaction();
+      await committed.send({ topic, messages: messages.slice(0, 4) });
+      await committed.commit();
+      // An aborted transaction last: its records and its abort marker are all that follows.
+      const aborted = await producer.transaction();
+      await aborted.send({ topic, messages: messages.slice(4) });
+      await aborted.abort();
+    } finally {
+      await producer.disconnect();
+    }
+    await waitFor(async () => (await countRows(clickhouse, 'inventory_items', `connection_id = '${connection}'`)) === 4, { description: 'the committed records', timeoutMs: 60_000 });
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const lag = async () => {
+        const [offsets] = await admin.fetchOffsets({ groupId: clickhouseSinkGroupId(prefix), topics: [topic] });
+        return (await admin.fetchTopicOffsets(topic)).map((end) => {
+          const entry = offsets!.partitions.find((candidate) => candidate.partition === end.partition)!;
+          return { partition: end.partition, lag: Number(end.high) - Math.max(0, Number(entry.offset)), metadata: entry.metadata ?? '' };
+        });
+      };
+      await waitFor(async () => (await lag()).every((partition) => partition.lag === 0), { description: 'no lag on the topic', timeoutMs: 30_000 });
+      expect((await lag()).map((partition) => partition.metadata)).toEqual((await lag()).map(() => ''));
+    } finally {
+      await admin.disconnect();
+    }
+    expect(await countRows(clickhouse, 'inventory_items', `connection_id = '${connection}'`)).toBe(4);
   });
 });

@@ -26,6 +26,8 @@ export class PartitionSlot {
   inflight: Promise<void> | undefined;
   paused = false;
   ready: Promise<void> | undefined;
+  /** Every offset below this was read and held nothing for the sink: transaction markers, aborted records. */
+  markersReadTo: bigint | undefined;
 
   constructor(
     readonly topic: string,
@@ -80,6 +82,30 @@ export class PartitionSlot {
     this.pendingEnd = undefined;
     this.replaying = false;
     return { batch, replaying };
+  }
+
+  /** Every message of a fetch up to `next` (exclusive) was read: any not handed over were markers or aborted. */
+  markersRead(next: bigint): void {
+    if (this.markersReadTo === undefined || next > this.markersReadTo) this.markersReadTo = next;
+  }
+
+  /**
+   * Where to commit once every message below `next` is written: past the transaction markers (and
+   * aborted records) read after them, when no later message is buffered. A consumer is given no
+   * message for a marker, so without this its committed offset would stay one or two short of
+   * the end of a transactional topic and show as lag forever.
+   */
+  commitOffsetAfter(next: bigint): bigint {
+    if (this.current || this.markersReadTo === undefined || this.markersReadTo <= next) return next;
+    return this.markersReadTo;
+  }
+
+  /** The offset to commit past markers read while nothing is buffered, pending or in flight. */
+  pastMarkers(): bigint | undefined {
+    if (this.inflight || this.pendingEnd !== undefined) return undefined;
+    const from = this.nextOffset ?? 0n;
+    const to = this.commitOffsetAfter(from);
+    return to > from ? to : undefined;
   }
 
   bufferedRows(): number {

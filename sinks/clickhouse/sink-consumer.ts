@@ -1,6 +1,6 @@
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Logger } from '../../platform/logger.js';
-import { writeBatch, type FlushContext, type WrittenBatch } from './batch-flusher.js';
+import { commitPastMarkers, writeBatch, type FlushContext, type WrittenBatch } from './batch-flusher.js';
 import type { MessageConverter } from './converters/sink-message.js';
 import type { InsertWriter } from './insert-writer.js';
 import { parsePendingMarker } from './offset-marker.js';
@@ -79,6 +79,11 @@ export class SinkConsumer {
     this.consumer = consumer;
     consumer.on(consumer.events.REBALANCING, () => this.newEpoch('rebalancing'));
     consumer.on(consumer.events.GROUP_JOIN, () => this.newEpoch('group joined'));
+    // kafkajs hands eachBatch nothing for a fetch of only transaction markers or aborted records;
+    // it reports the fetch here (firstOffset null: nothing at or past the fetch offset was read).
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      if (payload.batchSize === 0 && payload.firstOffset !== null) void this.onMarkersOnly(payload.topic, payload.partition, BigInt(payload.lastOffset) + 1n);
+    });
     consumer.on(consumer.events.CRASH, (event) => {
       this.options.logger.error({ err: event.payload.error, restart: event.payload.restart }, 'clickhouse sink: consumer crashed');
       this.newEpoch('crash');
@@ -175,10 +180,43 @@ export class SinkConsumer {
           }
         }
       }
+      // Every message of the fetch was read: the transaction markers after the last one are done too.
+      if (slot.epoch === this.epoch) {
+        slot.markersRead(BigInt(batch.lastOffset()) + 1n);
+        this.commitPastMarkersIfIdle(slot);
+      }
       await heartbeat();
     } finally {
       this.activeHandlers -= 1;
     }
+  }
+
+  /** A fetch of the partition held only markers up to `next`: commit past them once the partition is idle. */
+  private async onMarkersOnly(topic: string, partition: number, next: bigint): Promise<void> {
+    if (!this.options.routes.has(topic) || !this.running || this.stopping) return;
+    this.activeHandlers += 1;
+    try {
+      const slot = await this.slotFor(topic, partition);
+      if (slot.epoch !== this.epoch) return;
+      slot.markersRead(next);
+      this.commitPastMarkersIfIdle(slot);
+    } catch (error) {
+      // The committed offset could not be read: the next marker-only fetch or batch tries again.
+      this.options.logger.warn({ err: error, topic, partition }, 'clickhouse sink: could not look up the committed offset after transaction markers');
+    } finally {
+      this.activeHandlers -= 1;
+    }
+  }
+
+  private commitPastMarkersIfIdle(slot: PartitionSlot): void {
+    const offset = slot.pastMarkers();
+    if (offset === undefined) return;
+    slot.inflight = commitPastMarkers(this.flushContext, slot, offset)
+      .then(() => undefined)
+      .finally(() => {
+        slot.inflight = undefined;
+        this.afterFlush(slot);
+      });
   }
 
   /** The partition's slot for this epoch, once the committed offset and marker are known. */
@@ -258,6 +296,7 @@ export class SinkConsumer {
       slot.paused = false;
       this.consumer?.resume([{ topic: slot.topic, partitions: [slot.partition] }]);
     }
+    this.commitPastMarkersIfIdle(slot);
   }
 
   private pause(slot: PartitionSlot): void {

@@ -72,22 +72,18 @@ export async function writePlantRecords(writer: RawWriter, connectionId: string,
 }
 
 /**
- * Whether a consumer group has committed every partition of the topics up to its end, with no
- * pending-batch marker left. A consumer commits past the last record it was given, never past
- * the transaction markers after it: `transactional` topics end with one commit marker, unless
- * `dataEnds` (readCommittedEnds) says where their records end; after a producer was killed,
- * an aborted transaction can leave more markers than one at a partition's end.
+ * Whether a consumer group has committed every partition of the topics up to its high watermark,
+ * with no pending-batch marker left: past the last record and the transaction markers after it
+ * (the ClickHouse sink commits past those, so a caught-up sink shows no lag).
  */
-export async function groupCaughtUp(admin: Admin, groupId: string, topics: { name: string; transactional: boolean }[], dataEnds?: ReadonlyMap<string, bigint>): Promise<boolean> {
-  const committed = await admin.fetchOffsets({ groupId, topics: topics.map((topic) => topic.name) });
+export async function groupCaughtUp(admin: Admin, groupId: string, topics: string[]): Promise<boolean> {
+  const committed = await admin.fetchOffsets({ groupId, topics });
   for (const topic of topics) {
-    for (const end of await topicOffsets(admin, topic.name)) {
-      const entry = committed.find((candidate) => candidate.topic === topic.name)?.partitions.find((candidate) => candidate.partition === end.partition);
-      const high = BigInt(end.high);
-      if (high === 0n) continue;
+    for (const end of await topicOffsets(admin, topic)) {
+      const entry = committed.find((candidate) => candidate.topic === topic)?.partitions.find((candidate) => candidate.partition === end.partition);
+      if (end.high === '0') continue;
       if (!entry || entry.offset === '-1' || (entry.metadata ?? '') !== '') return false;
-      const target = topic.transactional ? (dataEnds?.get(`${topic.name}|${end.partition}`) ?? high - 1n) : high;
-      if (BigInt(entry.offset) < target) return false;
+      if (BigInt(entry.offset) < BigInt(end.high)) return false;
     }
   }
   return true;
@@ -125,16 +121,6 @@ async function readToEnd(kafka: Kafka, topics: string[], groupId: string, onBatc
   } finally {
     await consumer.disconnect();
   }
-}
-
-/** Per `topic|partition` of final topics: the offset after the last record a read_committed consumer is given (0 for none). */
-export async function readCommittedEnds(kafka: Kafka, topics: string[], groupId: string): Promise<Map<string, bigint>> {
-  const dataEnds = new Map<string, bigint>();
-  await readToEnd(kafka, topics, groupId, (batch) => {
-    const last = batch.messages.at(-1);
-    if (last) dataEnds.set(`${batch.topic}|${batch.partition}`, BigInt(last.offset) + 1n);
-  });
-  return dataEnds;
 }
 
 /** Reads every message of the topics (read_committed) and decodes each through the registry. */
