@@ -60,6 +60,22 @@ describe('transformer worker', () => {
     expect(harness.workers[0]!.metrics.snapshot()[C]).toMatchObject({ records: 250, written: 250, created: 250, dead_letters: 0 });
   });
 
+  it('commits past the transaction markers of the raw pages it read, so a caught-up group shows no lag', async () => {
+    harness = new TransformerHarness();
+    await harness.start();
+    await harness.startWorker();
+    await harness.startTail();
+    await harness.writer.upsertsInTransaction(vendors, Array.from({ length: 30 }, (_, i) => ({ remoteId: `V-${i}`, body: vendor(`V-${i}`) })));
+    // An aborted page last: its records and its abort marker are all that follows.
+    await harness.writer.upsertsInTransaction(vendors, Array.from({ length: 5 }, (_, i) => ({ remoteId: `V-aborted-${i}`, body: vendor(`V-aborted-${i}`) })), { abort: true });
+    await harness.writer.upsertsInTransaction(orders, Array.from({ length: 10 }, (_, i) => ({ remoteId: `PO-${i}`, body: order(`PO-${i}`) })));
+    // caughtUp: the group's committed offset is each partition's high watermark.
+    await waitFor(() => harness.caughtUp(), { description: 'the transformer group at the end of every raw partition', timeoutMs: 30_000 });
+    await harness.tail!.caughtUp();
+    expect(new Set(harness.messages(harness.topics.unified('vendors')).map((message) => message.key)).size).toBe(30);
+    expect(harness.messages(harness.topics.unified('purchase_orders'))).toHaveLength(10);
+  });
+
   it('dead-letters bad records with the reason and lets every good record through', async () => {
     harness = new TransformerHarness();
     await harness.start();

@@ -115,6 +115,11 @@ export class TransformerWorker {
     });
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, (event) => this.slots?.assign(event.payload.memberAssignment));
+    // A fetch of only transaction markers or aborted records (an aborted raw page) never reaches
+    // eachBatch; kafkajs reports it here (firstOffset null: nothing at or past the fetch offset).
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      if (payload.batchSize === 0 && payload.firstOffset !== null) this.commitPastMarkers(payload.topic, payload.partition, BigInt(payload.lastOffset) + 1n);
+    });
     await consumer.connect();
     await consumer.subscribe({ topics: [...topics.rawEntities.keys()], fromBeginning: true });
     await consumer.run({
@@ -153,14 +158,46 @@ export class TransformerWorker {
       if (error instanceof SlotPreparationError) await slots.invalidate(slot, error.message);
       throw error;
     }
+    await slot.pastMarkers;
     const fresh = slot.nextOffset === null ? batch.messages : batch.messages.filter((message) => BigInt(message.offset) >= slot.nextOffset!);
     if (fresh.length === 0 && batch.messages.length > 0) resolveOffset(batch.messages.at(-1)!.offset);
-    for (const chunk of this.chunks(fresh)) {
+    const chunks = [...this.chunks(fresh)];
+    for (const [index, chunk] of chunks.entries()) {
       if (this.stopping || !isRunning() || isStale()) return;
-      await this.transformChunk(slot, table, chunk);
+      // The last chunk's transaction commits past the transaction markers (and aborted records)
+      // that end the fetch: no message is given for them, and kafkajs does not fetch them again,
+      // so without this a caught-up group would show a lag of one or two per partition.
+      const next = index === chunks.length - 1 ? BigInt(batch.lastOffset()) + 1n : BigInt(chunk.at(-1)!.offset) + 1n;
+      await this.transformChunk(slot, table, chunk, next);
       resolveOffset(chunk.at(-1)!.offset);
       await heartbeat();
     }
+  }
+
+  /**
+   * Commits the consumer offset `next` in a transaction of its own (no records), past markers
+   * read after the slot's last committed record. The slot's next transaction waits for it, so the
+   * two never overlap on the slot's producer or commit offsets out of order.
+   */
+  private commitPastMarkers(topic: string, partition: number, next: bigint): void {
+    const slots = this.slots;
+    const slot = slots?.get(topic, partition);
+    if (!slots || !slot || this.stopping) return;
+    const previous = slot.pastMarkers ?? Promise.resolve();
+    slot.pastMarkers = previous.then(async () => {
+      await slot.ready;
+      if (this.stopping || slots.get(topic, partition) !== slot || slot.nextOffset === null || next <= slot.nextOffset) return;
+      try {
+        await slot.transactor.commit({ topicMessages: [], consumerGroupId: this.groupId, topic, partition, nextOffset: next.toString() });
+        slot.nextOffset = next;
+      } catch (error) {
+        // Nothing is lost: the offset stays where it was, and the slot is prepared again.
+        this.options.logger.warn({ err: error, topic, partition }, 'transformer: commit past transaction markers failed');
+        await slots.invalidate(slot, (error as Error).message);
+      }
+    }).catch((error: unknown) => {
+      this.options.logger.debug({ err: error, topic, partition }, 'transformer: slot not ready for a commit past transaction markers');
+    });
   }
 
   private *chunks(messages: KafkaMessage[]): Generator<KafkaMessage[]> {
@@ -179,7 +216,8 @@ export class TransformerWorker {
     if (current.length > 0) yield current;
   }
 
-  private async transformChunk(slot: Slot, table: NonNullable<Slot['table']>, messages: KafkaMessage[]): Promise<void> {
+  /** Transforms `messages` and commits the output with the consumer offset `next` in one transaction. */
+  private async transformChunk(slot: Slot, table: NonNullable<Slot['table']>, messages: KafkaMessage[], next: bigint): Promise<void> {
     const topics = this.topics!;
     const environment: ChunkEnvironment = {
       topics: { unified: topics.unified.get(slot.entity)!, events: topics.events, deadLetters: topics.deadLetters, state: topics.state },
@@ -187,14 +225,13 @@ export class TransformerWorker {
       pipeline: { connectorLookup: this.options.connectorLookup ?? connectorById, mappingFor: this.mappings!.lookup },
     };
     const result = await processChunk({ topic: slot.topic, partition: slot.partition, entity: slot.entity, table, messages }, environment);
-    const last = messages.at(-1)!;
     try {
       await slot.transactor.commit({
         topicMessages: result.topicMessages,
         consumerGroupId: this.groupId,
         topic: slot.topic,
         partition: slot.partition,
-        nextOffset: (BigInt(last.offset) + 1n).toString(),
+        nextOffset: next.toString(),
       });
     } catch (error) {
       // Whether the broker committed is unknown: prepare the slot again from what Kafka holds.
@@ -203,7 +240,7 @@ export class TransformerWorker {
       throw error;
     }
     for (const [key, state] of result.pending) table.set(key, state);
-    slot.nextOffset = BigInt(last.offset) + 1n;
+    slot.nextOffset = next;
     this.metrics.add(result.counts, result.deadLetters);
     if (result.deadLetters.length > 0) {
       this.alerts!.note(result.deadLetters);

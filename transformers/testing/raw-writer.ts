@@ -50,6 +50,22 @@ export class RawWriter {
     await this.send(ctx.entity, passCompleteMessages(capture, { id: ctx.passId, started_at: new Date().toISOString() }, partitions));
   }
 
+  /**
+   * Upserts as the runtime writes a page: in one transaction, so a commit marker follows the
+   * records; with `abort`, the transaction is aborted instead (its records are never read).
+   */
+  async upsertsInTransaction(ctx: WriteContext, records: { remoteId: string; body: unknown }[], options: { abort?: boolean } = {}): Promise<void> {
+    const producer = this.kafka.producer({ transactionalId: `raw-writer-${randomUUID()}`, idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    try {
+      const transaction = await producer.transaction();
+      await transaction.send({ topic: this.topic(ctx.entity), acks: -1, compression: CompressionTypes.None, messages: upsertMessages(this.capture(ctx), records, 'null') });
+      await (options.abort ? transaction.abort() : transaction.commit());
+    } finally {
+      await producer.disconnect();
+    }
+  }
+
   /** Any message as is: foreign records, broken headers. */
   async send(entity: EntityName, messages: Message[]): Promise<void> {
     // 1,000 per send keeps every request well under the broker's size limit.

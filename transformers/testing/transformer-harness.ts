@@ -70,7 +70,7 @@ export class TransformerHarness {
     for (const topic of rawTopics) {
       for (const end of await topicOffsets(admin, topic)) {
         const done = committed.find((entry) => entry.topic === topic)?.partitions.find((entry) => entry.partition === end.partition)?.offset ?? '-1';
-        // The last records may be transaction markers of the raw writer's idempotent producer: none here.
+        // Up to the high watermark: past the transaction markers after the last record too.
         if (end.high !== '0' && BigInt(done) < BigInt(end.high)) return false;
       }
     }
