@@ -195,6 +195,40 @@ describe('webhook delivery', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(target.requests).toHaveLength(1);
   });
+
+  it('commits past the transaction markers after the events it read, so a caught-up group shows no lag', async () => {
+    const target = await receiver();
+    await subscribe(target.url(), { connection_ids: ['conn_markers'] });
+    const delivered = createEvent('sync.completed', 'conn_markers', { n: 1 });
+    const never = createEvent('sync.completed', 'conn_markers', { n: 2 });
+    // As the transformer writes events: in transactions; an aborted one last.
+    const producer = harness.kafka.producer({ transactionalId: `${harness.prefix}markers`, idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    try {
+      for (const [event, commit] of [[delivered, true], [never, false]] as const) {
+        const transaction = await producer.transaction();
+        await transaction.send({ topic: harness.topics.events, messages: [{ key: 'conn_markers', value: JSON.stringify(event) }] });
+        await (commit ? transaction.commit() : transaction.abort());
+      }
+    } finally {
+      await producer.disconnect();
+    }
+    await waitFor(() => target.requests.length === 1, { description: 'the committed event' });
+    expect(JSON.parse(target.requests[0]!.body).id).toBe(delivered.id);
+    const admin = harness.kafka.admin();
+    await admin.connect();
+    try {
+      const lag = async () => {
+        const [offsets] = await admin.fetchOffsets({ groupId: `${harness.prefix}webhooks`, topics: [harness.topics.events] });
+        const ends = await admin.fetchTopicOffsets(harness.topics.events);
+        return ends.reduce((sum, end) => sum + Number(end.high) - Math.max(0, Number(offsets!.partitions.find((entry) => entry.partition === end.partition)!.offset)), 0);
+      };
+      await waitFor(async () => (await lag()) === 0, { description: 'no lag on the events topic', timeoutMs: 30_000 });
+    } finally {
+      await admin.disconnect();
+    }
+    expect(target.requests).toHaveLength(1);
+  });
 });
 
 describe('endpoint grace period', () => {

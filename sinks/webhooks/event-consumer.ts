@@ -58,6 +58,11 @@ export class EventConsumer {
     consumer.on(consumer.events.GROUP_JOIN, () => {
       this.tracker = new OffsetTracker();
     });
+    // A fetch of only transaction markers (the transformer writes events in transactions) or
+    // aborted events never reaches eachBatch; kafkajs reports it here, and its offsets are done.
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      if (payload.batchSize === 0 && payload.firstOffset !== null) this.tracker.pass(payload.partition, Number(payload.lastOffset));
+    });
     await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => this.onBatch(payload) });
     this.commitTimer = setInterval(() => void this.commit(), this.options.commitIntervalMs ?? 500);
   }
@@ -92,6 +97,8 @@ export class EventConsumer {
       this.handle(batch.partition, Number(message.offset), message.value);
       resolveOffset(message.offset);
     }
+    // Every event of the fetch was handled: the transaction markers after the last one are done too.
+    this.tracker.pass(batch.partition, Number(batch.lastOffset()));
     await heartbeat();
   }
 
