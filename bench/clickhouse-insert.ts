@@ -30,7 +30,10 @@ import { deleteBenchTopics } from './bench-topics.js';
  *  - insert: CPU of the INSERTs with merges stopped (parsing the text, building the part);
  *  - merges: CPU of the background merges that follow, until the parts settle;
  *  - floor: CPU of `INSERT … SELECT` of the same rows into a copy of the table (a part built from
- *    columns, no text to parse): what an insert costs without its format.
+ *    columns, no text to parse): what an insert costs without its format;
+ *  - binary: CPU of inserting the same rows in the same batches as RowBinary (ClickHouse's own
+ *    binary of them, written to files first and inserted `FROM INFILE`): what the text costs
+ *    against the cheapest format to read.
  *
  * CPU is this process's (chdb runs on its threads). Needs the broker for the schema registry.
  *
@@ -48,6 +51,7 @@ interface TableFigures {
   insertCpu: number;
   mergeCpu: number;
   floorCpu: number;
+  binaryCpu: number;
 }
 
 function cpuSeconds(): number {
@@ -125,7 +129,26 @@ async function measureTable(clickhouse: ClickHouse, table: string, lines: string
   before = cpuSeconds();
   await clickhouse.client.command({ query: `INSERT INTO ${table}_floor SELECT * FROM ${table}` });
   const floorCpu = cpuSeconds() - before;
-  return { rows: lines.length, bytes, insertCpu, mergeCpu, floorCpu };
+  const binaryCpu = await measureBinary(clickhouse, table, batches.length);
+  return { rows: lines.length, bytes, insertCpu, mergeCpu, floorCpu, binaryCpu };
+}
+
+/** The table's rows as RowBinary files of BATCH rows, inserted into another copy with merges stopped. */
+async function measureBinary(clickhouse: ClickHouse, table: string, batches: number): Promise<number> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'millrace-bench-chi-rowbinary-'));
+  try {
+    const files = Array.from({ length: batches }, (_, index) => path.join(dir, `${index}.bin`));
+    for (const [index, file] of files.entries()) {
+      await clickhouse.client.command({ query: `SELECT * FROM ${table} ORDER BY tuple() LIMIT ${BATCH} OFFSET ${index * BATCH} INTO OUTFILE '${file}' FORMAT RowBinary` });
+    }
+    await clickhouse.client.command({ query: `CREATE TABLE ${table}_binary AS ${table}` });
+    await clickhouse.client.command({ query: `SYSTEM STOP MERGES ${table}_binary` });
+    const before = cpuSeconds();
+    for (const file of files) await clickhouse.client.command({ query: `INSERT INTO ${table}_binary FROM INFILE '${file}' FORMAT RowBinary` });
+    return cpuSeconds() - before;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function main(): Promise<void> {
@@ -147,7 +170,7 @@ async function main(): Promise<void> {
     await sinkRows('vendor', vendors, vendors, prefix, registryUrl, rows);
     await sinkRows('purchase_order', TOTAL - vendors, vendors, prefix, registryUrl, rows);
     process.stdout.write(`embedded ClickHouse, the sink's rows for ${TOTAL.toLocaleString('en')} records (30 % vendors, 70 % purchase orders with 3 lines), inserts of ${BATCH.toLocaleString('en')} rows\n\n`);
-    process.stdout.write(`${'table'.padEnd(16)} ${'rows'.padStart(7)} ${'bytes/row'.padStart(9)}   CPU µs per row: ${'insert'.padStart(6)} ${'merges'.padStart(6)} ${'floor'.padStart(6)}\n`);
+    process.stdout.write(`${'table'.padEnd(16)} ${'rows'.padStart(7)} ${'bytes/row'.padStart(9)}   CPU µs per row: ${'insert'.padStart(6)} ${'merges'.padStart(6)} ${'floor'.padStart(6)} ${'binary'.padStart(6)}\n`);
     let perRecord = 0;
     for (const table of TABLES) {
       const lines = rows.get(table) ?? [];
@@ -155,10 +178,10 @@ async function main(): Promise<void> {
       const figures = await measureTable(clickhouse, table, lines);
       const micros = (seconds: number) => Math.round((seconds / figures.rows) * 1e6);
       perRecord += (figures.insertCpu + figures.mergeCpu) / TOTAL;
-      process.stdout.write(`${table.padEnd(16)} ${String(figures.rows).padStart(7)} ${String(Math.round(figures.bytes / figures.rows)).padStart(9)}   ${' '.repeat(16)}${String(micros(figures.insertCpu)).padStart(6)} ${String(micros(figures.mergeCpu)).padStart(6)} ${String(micros(figures.floorCpu)).padStart(6)}\n`);
+      process.stdout.write(`${table.padEnd(16)} ${String(figures.rows).padStart(7)} ${String(Math.round(figures.bytes / figures.rows)).padStart(9)}   ${' '.repeat(16)}${String(micros(figures.insertCpu)).padStart(6)} ${String(micros(figures.mergeCpu)).padStart(6)} ${String(micros(figures.floorCpu)).padStart(6)} ${String(micros(figures.binaryCpu)).padStart(6)}\n`);
     }
     process.stdout.write(`\nClickHouse CPU per record (inserts and merges of every table): ${Math.round(perRecord * 1e6)} µs\n`);
-    process.stdout.write('insert − floor ≈ reading the text format; floor = building the part from columns\n');
+    process.stdout.write('insert − floor ≈ reading the text format; floor = building the part from columns; binary = the same batches as RowBinary\n');
   } finally {
     await clickhouse.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
