@@ -132,6 +132,7 @@ async function main(): Promise<void> {
   sinkLatencies = [];
   rows = 0;
   const chunk = Math.max(1, Math.round(rate / 10));
+  const steadyCpuBefore = { self: process.cpuUsage(), transformer: processCpuSeconds(child?.pid), broker: processCpuSeconds(brokerPid) };
   const steadyStart = performance.now();
   let sent = 0;
   let index = TOTAL;
@@ -153,6 +154,12 @@ async function main(): Promise<void> {
   latencies.sort((a, b) => a - b);
   process.stdout.write(
     `   p50 ${Math.round(percentile(latencies, 50))} ms, p99 ${Math.round(percentile(latencies, 99))} ms, max ${Math.round(latencies[latencies.length - 1] ?? Number.NaN)} ms from capture to queryable (${rows.toLocaleString('en')} of ${sent.toLocaleString('en')} records arrived; ${Math.round(rows / steadySeconds).toLocaleString('en')} records/s)\n`,
+  );
+  const steadySelf = process.cpuUsage(steadyCpuBefore.self);
+  const since = (before: number | null, after: number | null) => (before === null || after === null ? null : after - before);
+  const perArrived = (cpuSeconds: number | null) => (cpuSeconds === null || rows === 0 ? 'n/a' : `${Math.round((cpuSeconds / rows) * 1e6)} µs`);
+  process.stdout.write(
+    `   CPU per record at this rate: ${MODE === 'process' ? `transformer ${perArrived(since(steadyCpuBefore.transformer, processCpuSeconds(child?.pid)))}, sink with ClickHouse and the raw writer ${perArrived((steadySelf.user + steadySelf.system) / 1e6)}` : `this process with the raw writer ${perArrived((steadySelf.user + steadySelf.system) / 1e6)}`}, broker ${perArrived(since(steadyCpuBefore.broker, processCpuSeconds(brokerPid)))}\n`,
   );
   sinkLatencies.sort((a, b) => a - b);
   process.stdout.write(`   of which the sink (unified message published → queryable): p50 ${Math.round(percentile(sinkLatencies, 50))} ms, p99 ${Math.round(percentile(sinkLatencies, 99))} ms; the rest is the transformer\n`);
