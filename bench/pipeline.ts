@@ -31,7 +31,7 @@ import { processCpuSeconds } from './process-cpu.js';
  *     its capture (the raw record's version, taken when the raw message is built and sent) to
  *     ClickHouse acknowledging the insert that holds it (the row is queryable from then on).
  *
- *   npm run bench -- [records=100000] [--transformer=process|inline] [--rate=records/s] [--seconds=20] [--flush-ms=1000]
+ *   npm run bench -- [records=100000] [--transformer=process|inline] [--rate=records/s] [--seconds=20] [--flush-ms=1000] [--partitions=3]
  *
  * `process` (default) runs the transformer as its own process, the way two cores are best used;
  * `inline` runs everything in this one process, as `millrace start` does.
@@ -43,6 +43,7 @@ const MODE = flag('transformer') ?? 'process';
 const SECONDS = Number(flag('seconds') ?? 20);
 /** The sink's flush interval (MILLRACE_SINK_FLUSH_INTERVAL_MS in a deployment): longer means fewer, larger inserts. */
 const FLUSH_MS = Number(flag('flush-ms') ?? 1_000);
+const PARTITIONS = Number(flag('partitions') ?? 3);
 /** MILLRACE_BENCH_HEAP=default: V8's own heap growth instead of the one `millrace start` and `worker` set (platform/heap.ts). */
 const DEFAULT_HEAP = process.env.MILLRACE_BENCH_HEAP === 'default';
 if (!DEFAULT_HEAP) relaxHeapGrowth();
@@ -64,11 +65,11 @@ async function main(): Promise<void> {
   const registryUrl = config.SCHEMA_REGISTRY_URL ?? ownRegistry!.url;
   const cpuModel = os.cpus()[0]?.model ?? 'unknown CPU';
   process.stdout.write(`machine: ${os.cpus().length} cores (${cpuModel}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}; load average before: ${os.loadavg().map((load) => load.toFixed(1)).join(' ')}\n`);
-  process.stdout.write(`pipeline: raw → transformer (${MODE === 'process' ? 'own process' : 'this process'}) → ClickHouse sink (this process, embedded ClickHouse, flush every ${FLUSH_MS} ms); 3 partitions per topic\n\n`);
+  process.stdout.write(`pipeline: raw → transformer (${MODE === 'process' ? 'own process' : 'this process'}) → ClickHouse sink (this process, embedded ClickHouse, flush every ${FLUSH_MS} ms); ${PARTITIONS} partitions per topic\n\n`);
 
   const admin = kafka.admin();
   await admin.connect();
-  await ensureTransformerTopics(admin, { prefix, partitions: 3, replicationFactor: 1 });
+  await ensureTransformerTopics(admin, { prefix, partitions: PARTITIONS, replicationFactor: 1 });
   const writer = new RawWriter(kafka, prefix);
   await writer.start();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'millrace-bench-pipeline-'));
@@ -99,14 +100,14 @@ async function main(): Promise<void> {
   let inline: TransformerWorker | null = null;
   if (MODE === 'process') {
     child = spawn(process.execPath, [...(DEFAULT_HEAP ? [] : [`--heap-growing-percent=${HEAP_GROWING_PERCENT}`]), ...TRANSFORMER_FLAGS, '--import', 'tsx', 'transformers/testing/transformer-process.ts'], {
-      env: { ...process.env, KAFKA_BROKERS: brokers.join(','), SCHEMA_REGISTRY_URL: registryUrl, MILLRACE_TOPIC_PREFIX: prefix, MILLRACE_WORKER_ID: 'bench', LOG_LEVEL: 'warn' },
+      env: { ...process.env, KAFKA_BROKERS: brokers.join(','), SCHEMA_REGISTRY_URL: registryUrl, MILLRACE_TOPIC_PREFIX: prefix, MILLRACE_TOPIC_PARTITIONS: String(PARTITIONS), MILLRACE_WORKER_ID: 'bench', LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
   } else {
-    inline = new TransformerWorker({ kafka, prefix, workerId: 'bench', logger, registryUrl, partitions: 3, connectorLookup: plantConnectorLookup });
+    inline = new TransformerWorker({ kafka, prefix, workerId: 'bench', logger, registryUrl, partitions: PARTITIONS, connectorLookup: plantConnectorLookup });
     await inline.start();
   }
-  const sink = await startClickHouseSink({ kafka, clickhouse, registryUrl, topicPrefix: prefix, logger, partitions: 3, flushIntervalMs: FLUSH_MS, onBatchWritten });
+  const sink = await startClickHouseSink({ kafka, clickhouse, registryUrl, topicPrefix: prefix, logger, partitions: PARTITIONS, flushIntervalMs: FLUSH_MS, onBatchWritten });
   while (rows < TOTAL) await new Promise((resolve) => setTimeout(resolve, 50));
   const seconds = (performance.now() - started) / 1_000;
   const cpu = process.cpuUsage(cpuBefore);

@@ -7,8 +7,8 @@ import { FAST_TRANSFORMER_GROUP } from './fast-group.js';
 /**
  * A transformer worker as its own process with the plant connector, for tests that kill it
  * (SIGKILL): `node --import tsx transformers/testing/transformer-process.ts`. Configured by
- * KAFKA_BROKERS, SCHEMA_REGISTRY_URL, MILLRACE_TOPIC_PREFIX, MILLRACE_WORKER_ID and
- * TRANSFORMER_CHUNK_RECORDS; logs JSON lines to stdout ("transformer worker started" once ready).
+ * KAFKA_BROKERS, SCHEMA_REGISTRY_URL, MILLRACE_TOPIC_PREFIX, MILLRACE_TOPIC_PARTITIONS,
+ * MILLRACE_WORKER_ID and TRANSFORMER_CHUNK_RECORDS; logs JSON lines to stdout ("transformer worker started" once ready).
  */
 const env = process.env;
 const logger = createLogger({ level: env.LOG_LEVEL ?? 'info', name: 'transformer-process' });
@@ -19,7 +19,7 @@ const worker = new TransformerWorker({
   workerId: env.MILLRACE_WORKER_ID ?? 'transformer-process',
   logger,
   registryUrl: env.SCHEMA_REGISTRY_URL!,
-  partitions: 3,
+  partitions: Number(env.MILLRACE_TOPIC_PARTITIONS ?? 3),
   connectorLookup: plantConnectorLookup,
   group: FAST_TRANSFORMER_GROUP,
   chunk: { maxRecords: Number(env.TRANSFORMER_CHUNK_RECORDS ?? 1_000) },
