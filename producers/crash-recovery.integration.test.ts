@@ -75,7 +75,7 @@ describe('worker killed mid-sync', () => {
 
     const second = spawnWorker(prefix, masterKey, 'second');
     await waitFor(() => tail!.events(connectionId).some((event) => event.type === 'sync.completed' && event.data.stream === 'vendors'), {
-      description: `the second worker to finish the sync (${second.output.join('').slice(-2000)})`,
+      description: () => `the second worker to finish the sync (its output: ${second.output.join('').slice(-3000)})`,
       timeoutMs: 90_000,
     });
     await tail.caughtUp();

@@ -70,7 +70,9 @@ describe('transformer worker', () => {
     await harness.writer.upsertsInTransaction(vendors, Array.from({ length: 5 }, (_, i) => ({ remoteId: `V-aborted-${i}`, body: vendor(`V-aborted-${i}`) })), { abort: true });
     await harness.writer.upsertsInTransaction(orders, Array.from({ length: 10 }, (_, i) => ({ remoteId: `PO-${i}`, body: order(`PO-${i}`) })));
     // caughtUp: the group's committed offset is each partition's high watermark.
-    await waitFor(() => harness.caughtUp(), { description: 'the transformer group at the end of every raw partition', timeoutMs: 30_000 });
+    let positions = '';
+    const atEnd = async () => (await harness.caughtUp()) || ((positions = await harness.positions()), false);
+    await waitFor(atEnd, { description: () => `the transformer group at the end of every raw partition (committed/high: ${positions})`, timeoutMs: 60_000 });
     await harness.tail!.caughtUp();
     expect(new Set(harness.messages(harness.topics.unified('vendors')).map((message) => message.key)).size).toBe(30);
     expect(harness.messages(harness.topics.unified('purchase_orders'))).toHaveLength(10);

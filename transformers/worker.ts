@@ -12,6 +12,9 @@ import { awaitSlot, SlotManager, SlotPreparationError, type Slot } from './slot-
 import { TransformerMetrics } from './transformer-metrics.js';
 import { ensureTransformerTopics, type TransformerTopics } from './transformer-topics.js';
 
+/** Attempts at a commit past transaction markers before it waits for the partition's next record. */
+const MARKER_COMMIT_ATTEMPTS = 5;
+
 export interface TransformerWorkerOptions {
   kafka: Kafka;
   /** MILLRACE_TOPIC_PREFIX. */
@@ -177,27 +180,29 @@ export class TransformerWorker {
   /**
    * Commits the consumer offset `next` in a transaction of its own (no records), past markers
    * read after the slot's last committed record. The slot's next transaction waits for it, so the
-   * two never overlap on the slot's producer or commit offsets out of order.
+   * two never overlap on the slot's producer or commit offsets out of order. kafkajs does not
+   * fetch markers twice, so a failed attempt is retried here (on the slot prepared again).
    */
-  private commitPastMarkers(topic: string, partition: number, next: bigint): void {
+  private commitPastMarkers(topic: string, partition: number, next: bigint, attempt = 0): void {
     const slots = this.slots;
-    const slot = slots?.get(topic, partition);
-    if (!slots || !slot || this.stopping) return;
+    if (!slots || this.stopping) return;
+    // kafkajs fetches only assigned partitions: a slot dropped after a failed transaction is prepared again.
+    const slot = slots.slotFor(topic, partition);
     const previous = slot.pastMarkers ?? Promise.resolve();
     slot.pastMarkers = previous.then(async () => {
-      await slot.ready;
-      if (this.stopping || slots.get(topic, partition) !== slot || slot.nextOffset === null || next <= slot.nextOffset) return;
       try {
+        await slot.ready;
+        // Nothing committed yet (null): every offset before the markers was a marker too.
+        if (this.stopping || slots.get(topic, partition) !== slot || (slot.nextOffset !== null && next <= slot.nextOffset)) return;
         await slot.transactor.commit({ topicMessages: [], consumerGroupId: this.groupId, topic, partition, nextOffset: next.toString() });
         slot.nextOffset = next;
       } catch (error) {
-        // Nothing is lost: the offset stays where it was, and the slot is prepared again.
-        this.options.logger.warn({ err: error, topic, partition }, 'transformer: commit past transaction markers failed');
+        // Nothing is lost: the offset stays where it was; the slot is prepared again and the commit retried.
+        this.options.logger.warn({ err: error, topic, partition, attempt }, 'transformer: commit past transaction markers failed');
         await slots.invalidate(slot, (error as Error).message);
+        if (attempt < MARKER_COMMIT_ATTEMPTS && !this.stopping) setTimeout(() => this.commitPastMarkers(topic, partition, next, attempt + 1), 1_000 * (attempt + 1)).unref();
       }
-    }).catch((error: unknown) => {
-      this.options.logger.debug({ err: error, topic, partition }, 'transformer: slot not ready for a commit past transaction markers');
-    });
+    }).catch(() => {});
   }
 
   private *chunks(messages: KafkaMessage[]): Generator<KafkaMessage[]> {

@@ -1,8 +1,8 @@
 export interface WaitForOptions {
   timeoutMs?: number;
   intervalMs?: number;
-  /** Says what was awaited when the wait times out. */
-  description?: string;
+  /** Says what was awaited when the wait times out; a function is called then (e.g. to show a child's output so far). */
+  description?: string | (() => string);
 }
 
 /**
@@ -25,5 +25,6 @@ export async function waitFor<T>(check: () => T | Promise<T>, options: WaitForOp
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
   const detail = last instanceof Error ? last.message : JSON.stringify(last);
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${options.description ?? 'a condition'} (last: ${detail})`);
+  const description = typeof options.description === 'function' ? options.description() : options.description;
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${description ?? 'a condition'} (last: ${detail})`);
 }

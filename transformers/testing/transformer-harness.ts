@@ -62,19 +62,28 @@ export class TransformerHarness {
     return (this.tail?.messages ?? []).filter((message) => message.topic === topic);
   }
 
-  /** Resolves once the transformers committed offsets up to the end of every raw topic. */
+  /** Per raw topic partition, `committed/high` of the transformers' group: what a failed caughtUp() saw. */
+  async positions(): Promise<string> {
+    return (await this.rawPositions()).map(({ topic, partition, committed, high }) => `${topic}/${partition} ${committed}/${high}`).join(', ');
+  }
+
+  /** Resolves once the transformers committed offsets up to the end of every raw topic (past its last transaction markers too). */
   async caughtUp(): Promise<boolean> {
+    return (await this.rawPositions()).every(({ committed, high }) => high === 0n || committed >= high);
+  }
+
+  private async rawPositions(): Promise<{ topic: string; partition: number; committed: bigint; high: bigint }[]> {
     const admin = this.admin!;
     const rawTopics = [this.topics.raw('vendors'), this.topics.raw('purchase_orders')];
     const committed = await admin.fetchOffsets({ groupId: `${this.prefix}transformers`, topics: rawTopics });
+    const positions = [];
     for (const topic of rawTopics) {
       for (const end of await topicOffsets(admin, topic)) {
         const done = committed.find((entry) => entry.topic === topic)?.partitions.find((entry) => entry.partition === end.partition)?.offset ?? '-1';
-        // Up to the high watermark: past the transaction markers after the last record too.
-        if (end.high !== '0' && BigInt(done) < BigInt(end.high)) return false;
+        positions.push({ topic, partition: end.partition, committed: BigInt(done), high: BigInt(end.high) });
       }
     }
-    return true;
+    return positions;
   }
 
   async stop(): Promise<void> {
