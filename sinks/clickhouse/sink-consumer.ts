@@ -201,7 +201,8 @@ export class SinkConsumer {
       slot.markersRead(next);
       this.commitPastMarkersIfIdle(slot);
     } catch (error) {
-      // The committed offset could not be read: the next marker-only fetch or batch tries again.
+      // The committed offset could not be read. kafkajs does not fetch these markers again: the
+      // lag of one or two shows until the partition's next batch commits past its own markers.
       this.options.logger.warn({ err: error, topic, partition }, 'clickhouse sink: could not look up the committed offset after transaction markers');
     } finally {
       this.activeHandlers -= 1;
