@@ -150,3 +150,27 @@ export async function topicOffsets(admin: Admin, topic: string, attempts = 20): 
     }
   }
 }
+
+/** Where a consumer group stands on one partition: its committed offset (-1 for none) against the log's bounds. */
+export interface GroupPosition {
+  topic: string;
+  partition: number;
+  committed: bigint;
+  /** The committed offset's metadata ('' for none). */
+  metadata: string;
+  low: bigint;
+  high: bigint;
+}
+
+/** The group's position on every partition of `topics`; its lag on one is `high − max(committed, low)`. */
+export async function groupPositions(admin: Admin, groupId: string, topics: string[]): Promise<GroupPosition[]> {
+  const committed = await admin.fetchOffsets({ groupId, topics });
+  const positions: GroupPosition[] = [];
+  for (const topic of topics) {
+    for (const end of await topicOffsets(admin, topic)) {
+      const entry = committed.find((candidate) => candidate.topic === topic)?.partitions.find((candidate) => candidate.partition === end.partition);
+      positions.push({ topic, partition: end.partition, committed: BigInt(entry?.offset ?? '-1'), metadata: entry?.metadata ?? '', low: BigInt(end.low), high: BigInt(end.high) });
+    }
+  }
+  return positions;
+}

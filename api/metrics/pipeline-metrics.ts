@@ -5,7 +5,7 @@ import type { Logger } from '../../platform/logger.js';
 import { topicNames } from '../../platform/topics.js';
 import type { ConnectionService } from '../../producers/connection-service.js';
 import { ENTITY_NAMES, ENTITY_PLURALS } from '../../schemas/entities.js';
-import { topicOffsets } from '../../platform/kafka.js';
+import { groupPositions } from '../../platform/kafka.js';
 
 /**
  * Prometheus gauges of the whole pipeline, computed when scraped from durable state (so they
@@ -88,13 +88,9 @@ export function registerPipelineMetrics(options: PipelineMetricsOptions): { clos
     ];
     for (const [group, topics] of groups) {
       try {
-        const committed = await admin.fetchOffsets({ groupId: group, topics });
-        for (const { topic, partitions } of committed) {
-          const ends = await topicOffsets(admin, topic);
-          const lag = ends.reduce((sum, end) => {
-            const offset = Number(partitions.find((partition) => partition.partition === end.partition)?.offset ?? -1);
-            return sum + Math.max(0, Number(end.high) - Math.max(offset, Number(end.low)));
-          }, 0);
+        const positions = await groupPositions(admin, group, topics);
+        for (const topic of topics) {
+          const lag = positions.filter((position) => position.topic === topic).reduce((sum, { committed, low, high }) => sum + Math.max(0, Number(high - (committed > low ? committed : low))), 0);
           set({ group, topic }, lag);
         }
       } catch (error) {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openClickHouse, type ClickHouse } from '../../platform/clickhouse.js';
 import { createEvent } from '../../platform/events.js';
+import { groupPositions } from '../../platform/kafka.js';
 import { createLogger } from '../../platform/logger.js';
 import { rawKey } from '../../platform/raw-record.js';
 import { topicNames } from '../../platform/topics.js';
@@ -250,13 +251,7 @@ describe('ClickHouse sink', () => {
     const admin = kafka.admin();
     await admin.connect();
     try {
-      const lag = async () => {
-        const [offsets] = await admin.fetchOffsets({ groupId: clickhouseSinkGroupId(prefix), topics: [topic] });
-        return (await admin.fetchTopicOffsets(topic)).map((end) => {
-          const entry = offsets!.partitions.find((candidate) => candidate.partition === end.partition)!;
-          return { partition: end.partition, lag: Number(end.high) - Math.max(0, Number(entry.offset)), metadata: entry.metadata ?? '' };
-        });
-      };
+      const lag = async () => (await groupPositions(admin, clickhouseSinkGroupId(prefix), [topic])).map(({ partition, committed, metadata, high }) => ({ partition, lag: Number(high - (committed > 0n ? committed : 0n)), metadata }));
       await waitFor(async () => (await lag()).every((partition) => partition.lag === 0), { description: 'no lag on the topic', timeoutMs: 30_000 });
       expect((await lag()).map((partition) => partition.metadata)).toEqual((await lag()).map(() => ''));
     } finally {

@@ -1,6 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEvent } from '../../platform/events.js';
+import { groupPositions } from '../../platform/kafka.js';
 import { waitFor } from '../../test/support/wait-for.js';
 import type { DeliveryAttemptRow } from './delivery-log.js';
 import { startHarness, type Harness } from './test-harness.js';
@@ -218,11 +219,7 @@ describe('webhook delivery', () => {
     const admin = harness.kafka.admin();
     await admin.connect();
     try {
-      const lag = async () => {
-        const [offsets] = await admin.fetchOffsets({ groupId: `${harness.prefix}webhooks`, topics: [harness.topics.events] });
-        const ends = await admin.fetchTopicOffsets(harness.topics.events);
-        return ends.reduce((sum, end) => sum + Number(end.high) - Math.max(0, Number(offsets!.partitions.find((entry) => entry.partition === end.partition)!.offset)), 0);
-      };
+      const lag = async () => (await groupPositions(admin, `${harness.prefix}webhooks`, [harness.topics.events])).reduce((sum, { committed, high }) => sum + Number(high - (committed > 0n ? committed : 0n)), 0);
       await waitFor(async () => (await lag()) === 0, { description: 'no lag on the events topic', timeoutMs: 30_000 });
     } finally {
       await admin.disconnect();

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Admin, Kafka } from 'kafkajs';
 import type { ClickHouse } from '../../platform/clickhouse.js';
 import { loadConfig, type MillraceConfig } from '../../platform/config.js';
-import { createKafka, topicOffsets } from '../../platform/kafka.js';
+import { createKafka, groupPositions } from '../../platform/kafka.js';
 import { createLogger, type Logger } from '../../platform/logger.js';
 import { startStages, type RunningStages } from '../../platform/start.js';
 import { topicNames } from '../../platform/topics.js';
@@ -79,16 +79,7 @@ export interface TestPipeline {
 
 /** `topic/partition (committed/end)` of every partition the group has not committed up to its end but one. */
 async function lagging(admin: Admin, groupId: string, topics: string[]): Promise<string[]> {
-  const committed = await admin.fetchOffsets({ groupId, topics });
-  const behind: string[] = [];
-  for (const topic of topics) {
-    for (const end of await topicOffsets(admin, topic)) {
-      const high = BigInt(end.high);
-      const done = BigInt(committed.find((entry) => entry.topic === topic)?.partitions.find((entry) => entry.partition === end.partition)?.offset ?? '-1');
-      if (high > 0n && done < high - 1n) behind.push(`${topic}/${end.partition} (${done}/${high})`);
-    }
-  }
-  return behind;
+  return (await groupPositions(admin, groupId, topics)).filter(({ committed, high }) => high > 0n && committed < high - 1n).map(({ topic, partition, committed, high }) => `${topic}/${partition} (${committed}/${high})`);
 }
 
 export async function startPipeline(options: PipelineOptions = {}): Promise<TestPipeline> {

@@ -9,7 +9,7 @@ import { TransformerWorker, type TransformerWorkerOptions } from '../worker.js';
 import { FAST_TRANSFORMER_GROUP } from './fast-group.js';
 import { plantConnectorLookup } from './plant-connector.js';
 import { RawWriter } from './raw-writer.js';
-import { topicOffsets } from '../../platform/kafka.js';
+import { groupPositions, type GroupPosition } from '../../platform/kafka.js';
 
 
 /**
@@ -72,18 +72,8 @@ export class TransformerHarness {
     return (await this.rawPositions()).every(({ committed, high }) => high === 0n || committed >= high);
   }
 
-  private async rawPositions(): Promise<{ topic: string; partition: number; committed: bigint; high: bigint }[]> {
-    const admin = this.admin!;
-    const rawTopics = [this.topics.raw('vendors'), this.topics.raw('purchase_orders')];
-    const committed = await admin.fetchOffsets({ groupId: `${this.prefix}transformers`, topics: rawTopics });
-    const positions = [];
-    for (const topic of rawTopics) {
-      for (const end of await topicOffsets(admin, topic)) {
-        const done = committed.find((entry) => entry.topic === topic)?.partitions.find((entry) => entry.partition === end.partition)?.offset ?? '-1';
-        positions.push({ topic, partition: end.partition, committed: BigInt(done), high: BigInt(end.high) });
-      }
-    }
-    return positions;
+  private rawPositions(): Promise<GroupPosition[]> {
+    return groupPositions(this.admin!, `${this.prefix}transformers`, [this.topics.raw('vendors'), this.topics.raw('purchase_orders')]);
   }
 
   async stop(): Promise<void> {

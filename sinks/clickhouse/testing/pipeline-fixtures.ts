@@ -4,7 +4,7 @@ import { ENTITY_PLURALS, type UnifiedCodec } from '../../../schemas/index.js';
 import type { SinkMessage } from '../converters/sink-message.js';
 import type { PlantOrder, PlantVendor } from '../../../transformers/testing/plant-connector.js';
 import type { RawWriter } from '../../../transformers/testing/raw-writer.js';
-import { topicOffsets } from '../../../platform/kafka.js';
+import { groupPositions, topicOffsets } from '../../../platform/kafka.js';
 
 /**
  * Raw records for the pipeline tests and benchmark, in the plant test connector's source shapes
@@ -77,16 +77,7 @@ export async function writePlantRecords(writer: RawWriter, connectionId: string,
  * (the ClickHouse sink commits past those, so a caught-up sink shows no lag).
  */
 export async function groupCaughtUp(admin: Admin, groupId: string, topics: string[]): Promise<boolean> {
-  const committed = await admin.fetchOffsets({ groupId, topics });
-  for (const topic of topics) {
-    for (const end of await topicOffsets(admin, topic)) {
-      const entry = committed.find((candidate) => candidate.topic === topic)?.partitions.find((candidate) => candidate.partition === end.partition);
-      if (end.high === '0') continue;
-      if (!entry || entry.offset === '-1' || (entry.metadata ?? '') !== '') return false;
-      if (BigInt(entry.offset) < BigInt(end.high)) return false;
-    }
-  }
-  return true;
+  return (await groupPositions(admin, groupId, topics)).every(({ committed, metadata, high }) => high === 0n || (committed >= high && metadata === ''));
 }
 
 /**
