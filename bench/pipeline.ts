@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -27,11 +28,11 @@ import { processCpuSeconds } from './process-cpu.js';
  *
  *  1. throughput: N raw records written first, then the transformer and the sink start; the clock
  *     runs until ClickHouse acknowledged the last entity row.
- *  2. latency: records written at a steady rate for a while; for each entity row, the time from
- *     its capture (the raw record's version, taken when the raw message is built and sent) to
+ *  2. latency: records written at a steady rate for a while (what is due, every `--write-ms`,
+ *     as a connector writes pages); for each entity row, the time from its capture (the raw record's version, taken when the raw message is built and sent) to
  *     ClickHouse acknowledging the insert that holds it (the row is queryable from then on).
  *
- *   npm run bench -- [records=100000] [--transformer=process|inline] [--rate=records/s] [--seconds=20] [--flush-ms=1000] [--partitions=3]
+ *   npm run bench -- [records=100000] [--transformer=process|inline] [--rate=records/s] [--seconds=20] [--write-ms=100] [--flush-ms=1000] [--partitions=3]
  *
  * `process` (default) runs the transformer as its own process, the way two cores are best used;
  * `inline` runs everything in this one process, as `millrace start` does.
@@ -44,12 +45,30 @@ const SECONDS = Number(flag('seconds') ?? 20);
 /** The sink's flush interval (MILLRACE_SINK_FLUSH_INTERVAL_MS in a deployment): longer means fewer, larger inserts. */
 const FLUSH_MS = Number(flag('flush-ms') ?? 1_000);
 const PARTITIONS = Number(flag('partitions') ?? 3);
+/** How often the latency phase writes what is due: a connector writes pages, not single records. */
+const WRITE_MS = Number(flag('write-ms') ?? 100);
 /** MILLRACE_BENCH_HEAP=default: V8's own heap growth instead of the one `millrace start` and `worker` set (platform/heap.ts). */
 const DEFAULT_HEAP = process.env.MILLRACE_BENCH_HEAP === 'default';
 if (!DEFAULT_HEAP) relaxHeapGrowth();
 /** MILLRACE_BENCH_TRANSFORMER_FLAGS: extra node flags for the transformer process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/profiles`. */
 const TRANSFORMER_FLAGS = process.env.MILLRACE_BENCH_TRANSFORMER_FLAGS?.split(' ').filter(Boolean) ?? [];
+/** MILLRACE_BENCH_STEADY_PROFILE=<file>: a V8 CPU profile of this process (the sink, ClickHouse's calls, the raw writer) during the latency phase. */
+const STEADY_PROFILE = process.env.MILLRACE_BENCH_STEADY_PROFILE;
 const ENTITY_TABLES = new Set(['vendors', 'purchase_orders']);
+
+async function startCpuProfile(): Promise<{ stop: () => Promise<object> }> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    stop: async () => {
+      const { profile } = await session.post('Profiler.stop');
+      session.disconnect();
+      return profile;
+    },
+  };
+}
 
 function percentile(sorted: number[], p: number): number {
   return sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -132,26 +151,30 @@ async function main(): Promise<void> {
   latencies = [];
   sinkLatencies = [];
   rows = 0;
-  const chunk = Math.max(1, Math.round(rate / 10));
   const steadyCpuBefore = { self: process.cpuUsage(), transformer: processCpuSeconds(child?.pid), broker: processCpuSeconds(brokerPid) };
+  const profiler = STEADY_PROFILE ? await startCpuProfile() : null;
   const steadyStart = performance.now();
   let sent = 0;
   let index = TOTAL;
+  let lastWrite = Number.NEGATIVE_INFINITY;
   while (performance.now() - steadyStart < SECONDS * 1_000) {
-    const due = Math.floor(((performance.now() - steadyStart) / 1_000) * rate);
-    if (sent < due) {
-      const count = Math.min(chunk, due - sent);
+    const now = performance.now();
+    const due = Math.floor(((now - steadyStart) / 1_000) * rate);
+    if (sent < due && now - lastWrite >= WRITE_MS) {
+      lastWrite = now;
+      const count = due - sent;
       const ids = Array.from({ length: count }, (_, i) => index + i);
       await writer.upserts({ connectionId: connection, entity: 'purchase_order', stream: 'purchase_orders' }, ids.map((i) => ({ remoteId: orderId(i), body: plantOrder(i, vendors) })));
       index += count;
       sent += count;
     } else {
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await new Promise((resolve) => setTimeout(resolve, 5));
     }
   }
   const deadline = performance.now() + 60_000;
   while (rows < sent && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
   const steadySeconds = (performance.now() - steadyStart) / 1_000;
+  if (profiler) fs.writeFileSync(STEADY_PROFILE!, JSON.stringify(await profiler.stop()));
   latencies.sort((a, b) => a - b);
   process.stdout.write(
     `   p50 ${Math.round(percentile(latencies, 50))} ms, p99 ${Math.round(percentile(latencies, 99))} ms, max ${Math.round(latencies[latencies.length - 1] ?? Number.NaN)} ms from capture to queryable (${rows.toLocaleString('en')} of ${sent.toLocaleString('en')} records arrived; ${Math.round(rows / steadySeconds).toLocaleString('en')} records/s)\n`,
