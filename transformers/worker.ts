@@ -7,6 +7,7 @@ import { createUnifiedCodec, type UnifiedCodec } from '../schemas/index.js';
 import { processChunk, type ChunkEnvironment } from './chunk-processor.js';
 import { ConnectionMappings } from './connection-mappings.js';
 import { DeadLetterAlerts } from './dead-letter-alerts.js';
+import { planFetch } from './fetch-plan.js';
 import { TransformerError } from './errors.js';
 import { awaitSlot, SlotManager, SlotPreparationError, type Slot } from './slot-manager.js';
 import { TransformerMetrics } from './transformer-metrics.js';
@@ -162,8 +163,9 @@ export class TransformerWorker {
       throw error;
     }
     await slot.pastMarkers;
-    const fresh = slot.nextOffset === null ? batch.messages : batch.messages.filter((message) => BigInt(message.offset) >= slot.nextOffset!);
-    if (fresh.length === 0 && batch.messages.length > 0) resolveOffset(batch.messages.at(-1)!.offset);
+    const { fresh, resolveTo, pastMarkersTo } = planFetch(batch.messages, slot.nextOffset, batch.lastOffset());
+    if (resolveTo !== null) resolveOffset(resolveTo);
+    if (pastMarkersTo !== null) this.commitPastMarkers(batch.topic, batch.partition, pastMarkersTo);
     const chunks = [...this.chunks(fresh)];
     for (const [index, chunk] of chunks.entries()) {
       if (this.stopping || !isRunning() || isStale()) return;
