@@ -259,4 +259,59 @@ describe('ClickHouse sink', () => {
     }
     expect(await countRows(clickhouse, 'inventory_items', `connection_id = '${connection}'`)).toBe(4);
   });
+
+  it('looks up the committed offset again when the lookup after a fetch of only markers failed', async () => {
+    const ownPrefix = `${uniqueName('sink-lookup')}.`;
+    const topic = unifiedTopic(ownPrefix, 'inventory_item');
+    // The first committed-offset lookup of the sink below fails, as when the group coordinator moves.
+    let failures = 1;
+    const flakyKafka = new Proxy(kafka, {
+      get(target, property) {
+        if (property !== 'admin') return Reflect.get(target, property, target) as unknown;
+        return (...args: Parameters<typeof kafka.admin>) => {
+          const admin = target.admin(...args);
+          const fetchOffsets = admin.fetchOffsets.bind(admin);
+          admin.fetchOffsets = (async (request: Parameters<typeof fetchOffsets>[0]) => {
+            if (failures > 0) {
+              failures -= 1;
+              throw new Error('the group coordinator is not available');
+            }
+            return fetchOffsets(request);
+          }) as typeof admin.fetchOffsets;
+          return admin;
+        };
+      },
+    });
+    const admin = kafka.admin();
+    await admin.connect();
+    let ownSink: ClickHouseSink | undefined;
+    try {
+      await admin.createTopics({ topics: [{ topic, numPartitions: 2, replicationFactor: 1 }] });
+      // Only an aborted transaction in the topic: the sink's first fetch holds nothing but markers.
+      const records = Array.from({ length: 4 }, (_, index) => unifiedRecord('inventory_item', uniqueName('conn'), index));
+      const producer = kafka.producer({ transactionalId: uniqueName('sink-lookup'), idempotent: true, maxInFlightRequests: 1 });
+      await producer.connect();
+      try {
+        const aborted = await producer.transaction();
+        await aborted.send({ topic, messages: await unifiedMessages(codec, 'inventory_item', records) });
+        await aborted.abort();
+      } finally {
+        await producer.disconnect();
+      }
+      ownSink = await startClickHouseSink({ kafka: flakyKafka, clickhouse, registryUrl: testRegistryUrl(), topicPrefix: ownPrefix, logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), partitions: 2, flushIntervalMs: 200, sessionTimeoutMs: 6_000 });
+      const positions = async () => (await groupPositions(admin, clickhouseSinkGroupId(ownPrefix), [topic])).filter((position) => position.high > 0n);
+      let seen: Awaited<ReturnType<typeof positions>> = [];
+      await waitFor(async () => (seen = await positions()).every((position) => position.committed === position.high), {
+        description: () => `the group past the abort markers: ${seen.map(({ partition, committed, high }) => `partition ${partition} committed ${committed} of ${high}`).join(', ')}`,
+        timeoutMs: 30_000,
+      });
+      expect(failures).toBe(0);
+      expect((await positions()).length).toBeGreaterThan(0);
+    } finally {
+      await ownSink?.stop();
+      const mine = (await admin.listTopics()).filter((name) => name.startsWith(ownPrefix));
+      await admin.deleteTopics({ topics: mine }).catch(() => undefined);
+      await admin.disconnect();
+    }
+  });
 });

@@ -37,6 +37,9 @@ export interface SinkConsumerOptions {
 }
 
 const TICK_MS = 100;
+/** A failed committed-offset lookup after a fetch of only markers is tried again this often, this much later each time. */
+const MARKER_LOOKUP_ATTEMPTS = 5;
+const MARKER_LOOKUP_RETRY_MS = 1_000;
 
 export class SinkConsumer {
   private consumer: Consumer | undefined;
@@ -192,8 +195,9 @@ export class SinkConsumer {
   }
 
   /** A fetch of the partition held only markers up to `next`: commit past them once the partition is idle. */
-  private async onMarkersOnly(topic: string, partition: number, next: bigint): Promise<void> {
+  private async onMarkersOnly(topic: string, partition: number, next: bigint, attempt = 0): Promise<void> {
     if (!this.options.routes.has(topic) || !this.running || this.stopping) return;
+    const epoch = this.epoch;
     this.activeHandlers += 1;
     try {
       const slot = await this.slotFor(topic, partition);
@@ -201,9 +205,15 @@ export class SinkConsumer {
       slot.markersRead(next);
       this.commitPastMarkersIfIdle(slot);
     } catch (error) {
-      // The committed offset could not be read. kafkajs does not fetch these markers again: the
-      // lag of one or two shows until the partition's next batch commits past its own markers.
-      this.options.logger.warn({ err: error, topic, partition }, 'clickhouse sink: could not look up the committed offset after transaction markers');
+      // The committed offset could not be read, and kafkajs does not fetch these markers again:
+      // look again a little later (in the same assignment), else the lag of one or two shows
+      // until the partition's next batch commits past its own markers.
+      this.options.logger.warn({ err: error, topic, partition, attempt }, 'clickhouse sink: could not look up the committed offset after transaction markers');
+      if (attempt < MARKER_LOOKUP_ATTEMPTS) {
+        setTimeout(() => {
+          if (this.epoch === epoch) void this.onMarkersOnly(topic, partition, next, attempt + 1);
+        }, MARKER_LOOKUP_RETRY_MS * (attempt + 1)).unref();
+      }
     } finally {
       this.activeHandlers -= 1;
     }
