@@ -66,8 +66,9 @@ export interface TestPipeline {
   /**
    * Waits until the transformer has committed every raw record written so far and the sink every
    * unified, raw and dead-letter record: then ClickHouse holds all of it. A partition counts as
-   * done when the group's committed offset reaches its end but one, the commit marker of the
-   * transaction that wrote its last records (every writer of these topics is transactional).
+   * done when the group's committed offset reaches its end, past the commit marker of the
+   * transaction that wrote its last records (every writer of these topics is transactional, and
+   * both stages commit past the markers they read).
    */
   waitForCaughtUp(options?: { timeoutMs?: number }): Promise<void>;
   /**
@@ -77,9 +78,9 @@ export interface TestPipeline {
   stop(options?: { beforeRemovingTopics?: () => Promise<unknown> }): Promise<void>;
 }
 
-/** `topic/partition (committed/end)` of every partition the group has not committed up to its end but one. */
+/** `topic/partition (committed/end)` of every partition the group has not committed up to its end. */
 async function lagging(admin: Admin, groupId: string, topics: string[]): Promise<string[]> {
-  return (await groupPositions(admin, groupId, topics)).filter(({ committed, high }) => high > 0n && committed < high - 1n).map(({ topic, partition, committed, high }) => `${topic}/${partition} (${committed}/${high})`);
+  return (await groupPositions(admin, groupId, topics)).filter(({ committed, high }) => high > 0n && committed < high).map(({ topic, partition, committed, high }) => `${topic}/${partition} (${committed}/${high})`);
 }
 
 export async function startPipeline(options: PipelineOptions = {}): Promise<TestPipeline> {
