@@ -21,3 +21,9 @@ export function testKafka(clientId = 'millrace-test'): Kafka {
 export async function createTopics(admin: Admin, topics: string[], numPartitions = 1): Promise<void> {
   await ensureTopics(admin, topics.map((name) => ({ name, compacted: false })), { partitions: numPartitions, replicationFactor: 1 });
 }
+
+/** Deletes every topic whose name starts with `prefix`: the broker is shared by every test of a run. */
+export async function deleteTopicsWithPrefix(admin: Admin, prefix: string): Promise<void> {
+  const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(prefix));
+  if (topics.length > 0) await admin.deleteTopics({ topics }).catch(() => undefined);
+}

@@ -14,7 +14,7 @@ import type { ConnectionService } from '../../producers/connection-service.js';
 import { ENTITY_NAMES, ENTITY_PLURALS } from '../../schemas/index.js';
 import { clickhouseSinkGroupId } from '../../sinks/clickhouse/clickhouse-sink.js';
 import { queryRows } from '../../sinks/clickhouse/testing/sink-fixtures.js';
-import { testBrokers } from './kafka.js';
+import { deleteTopicsWithPrefix, testBrokers } from './kafka.js';
 import { testRegistryUrl } from './registry.js';
 import { waitFor } from './wait-for.js';
 
@@ -107,8 +107,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Test
     const admin = kafka.admin();
     await admin.connect();
     try {
-      const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(prefix));
-      if (topics.length > 0) await admin.deleteTopics({ topics }).catch(() => undefined);
+      await deleteTopicsWithPrefix(admin, prefix);
     } finally {
       await admin.disconnect();
     }

@@ -9,7 +9,7 @@ import { ConnectionService } from '../../producers/connection-service.js';
 import { keyRing, type KeyRing } from '../../producers/master-keys.js';
 import type { RuntimeSettings } from '../../producers/runtime-settings.js';
 import { ProducerWorker } from '../../producers/worker.js';
-import { testKafka, uniqueName } from '../support/kafka.js';
+import { deleteTopicsWithPrefix, testKafka, uniqueName } from '../support/kafka.js';
 import { FAST_GROUP, FAST_SETTINGS } from './fast-settings.js';
 import { testConnectorLookup } from './test-connector.js';
 
@@ -53,8 +53,7 @@ export async function startRuntime(options: { settings?: Partial<RuntimeSettings
       // The broker is shared: leave no topics behind.
       const admin = kafka.admin();
       await admin.connect();
-      const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(prefix));
-      if (topics.length > 0) await admin.deleteTopics({ topics }).catch(() => {});
+      await deleteTopicsWithPrefix(admin, prefix);
       await admin.disconnect();
     },
   };

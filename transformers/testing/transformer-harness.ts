@@ -2,7 +2,7 @@ import type { Admin, Kafka } from 'kafkajs';
 import { createLogger, type Logger } from '../../platform/logger.js';
 import { topicNames, type TopicNames } from '../../platform/topics.js';
 import { createUnifiedCodec, type UnifiedCodec } from '../../schemas/index.js';
-import { testKafka, uniqueName } from '../../test/support/kafka.js';
+import { deleteTopicsWithPrefix, testKafka, uniqueName } from '../../test/support/kafka.js';
 import { testRegistryUrl } from '../../test/support/registry.js';
 import { TopicTail } from '../../test/test-connector/runtime-harness.js';
 import { TransformerWorker, type TransformerWorkerOptions } from '../worker.js';
@@ -80,6 +80,7 @@ export class TransformerHarness {
     for (const worker of this.workers) await worker.stop().catch(() => {});
     await this.tail?.stop().catch(() => {});
     await this.writer.stop();
+    if (this.admin) await deleteTopicsWithPrefix(this.admin, this.prefix).catch(() => undefined);
     await this.admin?.disconnect().catch(() => {});
   }
 }
