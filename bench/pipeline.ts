@@ -29,10 +29,14 @@ import { processCpuSeconds } from './process-cpu.js';
  *  1. throughput: N raw records written first, then the transformer and the sink start; the clock
  *     runs until ClickHouse acknowledged the last entity row.
  *  2. latency: records written at a steady rate for a while (what is due, every `--write-ms`,
- *     as a connector writes pages); for each entity row, the time from its capture (the raw record's version, taken when the raw message is built and sent) to
- *     ClickHouse acknowledging the insert that holds it (the row is queryable from then on).
+ *     as a connector writes pages); for each entity row, the time from its capture (the raw
+ *     record's version, taken when the raw message is built and sent) to ClickHouse
+ *     acknowledging the insert that holds it (the row is queryable from then on).
+ *  3. sustained: steady rates from the latency phase's, 10 % more each step, until a step does
+ *     not keep up; prints the highest rate kept up: the pipeline's sustained records/s.
  *
  *   npm run bench -- [records=100000] [--transformer=process|inline] [--rate=records/s] [--seconds=20] [--write-ms=100] [--flush-ms=1000] [--partitions=3]
+ *                    [--sustained-steps=8] [--step-seconds=20]
  *
  * `process` (default) runs the transformer as its own process, the way two cores are best used;
  * `inline` runs everything in this one process, as `millrace start` does.
@@ -47,6 +51,12 @@ const FLUSH_MS = Number(flag('flush-ms') ?? 1_000);
 const PARTITIONS = Number(flag('partitions') ?? 3);
 /** How often the latency phase writes what is due: a connector writes pages, not single records. */
 const WRITE_MS = Number(flag('write-ms') ?? 100);
+/** Phase 3: steps of this many seconds, each this factor faster, at most this many (`--sustained-steps=0` skips the phase). */
+const SUSTAINED_STEPS = Number(flag('sustained-steps') ?? 8);
+const STEP_SECONDS = Number(flag('step-seconds') ?? 20);
+const STEP_FACTOR = 1.1;
+/** A step keeps up when every record is queryable and the p99 stays within this: a growing queue's latency grows with the step. */
+const KEPT_UP_P99_MS = 4_000;
 /** MILLRACE_BENCH_HEAP=default: V8's own heap growth instead of the one `millrace start` and `worker` set (platform/heap.ts). */
 const DEFAULT_HEAP = process.env.MILLRACE_BENCH_HEAP === 'default';
 if (!DEFAULT_HEAP) relaxHeapGrowth();
@@ -68,6 +78,19 @@ async function startCpuProfile(): Promise<{ stop: () => Promise<object> }> {
       return profile;
     },
   };
+}
+
+interface SteadyResult {
+  sent: number;
+  arrived: number;
+  arrivedPerSecond: number;
+  p50: number;
+  p99: number;
+  max: number;
+  sinkP50: number;
+  sinkP99: number;
+  /** CPU µs per arrived record, by process (null where it could not be read). */
+  cpu: { transformer: number | null; self: number | null; broker: number | null };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -146,47 +169,93 @@ async function main(): Promise<void> {
   process.stdout.write(`   (backlog latency, capture → queryable: p50 ${(percentile(latencies, 50) / 1000).toFixed(1)} s, p99 ${(percentile(latencies, 99) / 1000).toFixed(1)} s — queueing behind the backlog, not the pipeline's own delay)\n\n`);
 
   // 2. Latency at a steady rate under capacity.
+  let index = TOTAL;
+  const since = (before: number | null, after: number | null) => (before === null || after === null ? null : after - before);
+  /** Writes `rate` records a second for `seconds` (what is due every WRITE_MS), then waits until they are queryable. */
+  const steady = async (rate: number, seconds: number, profile = false): Promise<SteadyResult> => {
+    latencies = [];
+    sinkLatencies = [];
+    rows = 0;
+    const cpuBefore = { self: process.cpuUsage(), transformer: processCpuSeconds(child?.pid), broker: processCpuSeconds(brokerPid) };
+    const profiler = profile ? await startCpuProfile() : null;
+    const start = performance.now();
+    let sent = 0;
+    let lastWrite = Number.NEGATIVE_INFINITY;
+    while (performance.now() - start < seconds * 1_000) {
+      const now = performance.now();
+      const due = Math.floor(((now - start) / 1_000) * rate);
+      if (sent < due && now - lastWrite >= WRITE_MS) {
+        lastWrite = now;
+        const count = due - sent;
+        const ids = Array.from({ length: count }, (_, i) => index + i);
+        await writer.upserts({ connectionId: connection, entity: 'purchase_order', stream: 'purchase_orders' }, ids.map((i) => ({ remoteId: orderId(i), body: plantOrder(i, vendors) })));
+        index += count;
+        sent += count;
+      } else {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    }
+    const deadline = performance.now() + 60_000;
+    while (rows < sent && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    const elapsed = (performance.now() - start) / 1_000;
+    if (profiler) fs.writeFileSync(STEADY_PROFILE!, JSON.stringify(await profiler.stop()));
+    latencies.sort((a, b) => a - b);
+    sinkLatencies.sort((a, b) => a - b);
+    const self = process.cpuUsage(cpuBefore.self);
+    const perArrived = (cpuSeconds: number | null) => (cpuSeconds === null || rows === 0 ? null : Math.round((cpuSeconds / rows) * 1e6));
+    return {
+      sent,
+      arrived: rows,
+      arrivedPerSecond: rows / elapsed,
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      max: latencies[latencies.length - 1] ?? Number.NaN,
+      sinkP50: percentile(sinkLatencies, 50),
+      sinkP99: percentile(sinkLatencies, 99),
+      cpu: {
+        transformer: perArrived(since(cpuBefore.transformer, processCpuSeconds(child?.pid))),
+        self: perArrived((self.user + self.system) / 1e6),
+        broker: perArrived(since(cpuBefore.broker, processCpuSeconds(brokerPid))),
+      },
+    };
+  };
+  const micros = (value: number | null) => (value === null ? 'n/a' : `${value} µs`);
+
   const rate = Number(flag('rate') ?? Math.max(100, Math.round((TOTAL / seconds) * 0.6)));
   process.stdout.write(`2. latency: ${rate.toLocaleString('en')} records/s for ${SECONDS} s (60 % of the measured throughput unless --rate)\n`);
-  latencies = [];
-  sinkLatencies = [];
-  rows = 0;
-  const steadyCpuBefore = { self: process.cpuUsage(), transformer: processCpuSeconds(child?.pid), broker: processCpuSeconds(brokerPid) };
-  const profiler = STEADY_PROFILE ? await startCpuProfile() : null;
-  const steadyStart = performance.now();
-  let sent = 0;
-  let index = TOTAL;
-  let lastWrite = Number.NEGATIVE_INFINITY;
-  while (performance.now() - steadyStart < SECONDS * 1_000) {
-    const now = performance.now();
-    const due = Math.floor(((now - steadyStart) / 1_000) * rate);
-    if (sent < due && now - lastWrite >= WRITE_MS) {
-      lastWrite = now;
-      const count = due - sent;
-      const ids = Array.from({ length: count }, (_, i) => index + i);
-      await writer.upserts({ connectionId: connection, entity: 'purchase_order', stream: 'purchase_orders' }, ids.map((i) => ({ remoteId: orderId(i), body: plantOrder(i, vendors) })));
-      index += count;
-      sent += count;
-    } else {
-      await new Promise((resolve) => setTimeout(resolve, 5));
+  const latency = await steady(rate, SECONDS, STEADY_PROFILE !== undefined);
+  process.stdout.write(
+    `   p50 ${Math.round(latency.p50)} ms, p99 ${Math.round(latency.p99)} ms, max ${Math.round(latency.max)} ms from capture to queryable (${latency.arrived.toLocaleString('en')} of ${latency.sent.toLocaleString('en')} records arrived; ${Math.round(latency.arrivedPerSecond).toLocaleString('en')} records/s)\n`,
+  );
+  process.stdout.write(
+    `   CPU per record at this rate: ${MODE === 'process' ? `transformer ${micros(latency.cpu.transformer)}, sink with ClickHouse and the raw writer ${micros(latency.cpu.self)}` : `this process with the raw writer ${micros(latency.cpu.self)}`}, broker ${micros(latency.cpu.broker)}\n`,
+  );
+  process.stdout.write(`   of which the sink (unified message published → queryable): p50 ${Math.round(latency.sinkP50)} ms, p99 ${Math.round(latency.sinkP99)} ms; the rest is the transformer\n`);
+
+  // 3. The highest steady rate the pipeline keeps up with.
+  if (SUSTAINED_STEPS > 0) {
+    process.stdout.write(`\n3. sustained: ${STEP_SECONDS} s at each rate, ${Math.round((STEP_FACTOR - 1) * 100)} % more each step, until one does not keep up (p99 capture → queryable over ${KEPT_UP_P99_MS / 1000} s, or a record not queryable within a minute)\n`);
+    let stepRate = rate;
+    let kept: number | null = null;
+    let fellBehind = false;
+    for (let step = 0; step < SUSTAINED_STEPS && !fellBehind; step++) {
+      const result = await steady(stepRate, STEP_SECONDS);
+      const keptUp = result.arrived === result.sent && result.p99 <= KEPT_UP_P99_MS;
+      process.stdout.write(
+        `   ${stepRate.toLocaleString('en').padStart(6)} records/s: ${keptUp ? 'kept up    ' : 'fell behind'} p50 ${(result.p50 / 1000).toFixed(1)} s, p99 ${(result.p99 / 1000).toFixed(1)} s; CPU per record ${MODE === 'process' ? `transformer ${micros(result.cpu.transformer)}, sink and writer ${micros(result.cpu.self)}` : `this process ${micros(result.cpu.self)}`}, broker ${micros(result.cpu.broker)}\n`,
+      );
+      fellBehind = !keptUp;
+      if (keptUp) {
+        kept = stepRate;
+        stepRate = Math.round(stepRate * STEP_FACTOR);
+      }
     }
+    process.stdout.write(
+      kept === null
+        ? `   sustained: below ${rate.toLocaleString('en')} records/s (the first step fell behind)\n`
+        : `   sustained: ${kept.toLocaleString('en')} records/s (the highest rate kept up${fellBehind ? '' : `; none of the ${SUSTAINED_STEPS} steps fell behind`})\n`,
+    );
   }
-  const deadline = performance.now() + 60_000;
-  while (rows < sent && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-  const steadySeconds = (performance.now() - steadyStart) / 1_000;
-  if (profiler) fs.writeFileSync(STEADY_PROFILE!, JSON.stringify(await profiler.stop()));
-  latencies.sort((a, b) => a - b);
-  process.stdout.write(
-    `   p50 ${Math.round(percentile(latencies, 50))} ms, p99 ${Math.round(percentile(latencies, 99))} ms, max ${Math.round(latencies[latencies.length - 1] ?? Number.NaN)} ms from capture to queryable (${rows.toLocaleString('en')} of ${sent.toLocaleString('en')} records arrived; ${Math.round(rows / steadySeconds).toLocaleString('en')} records/s)\n`,
-  );
-  const steadySelf = process.cpuUsage(steadyCpuBefore.self);
-  const since = (before: number | null, after: number | null) => (before === null || after === null ? null : after - before);
-  const perArrived = (cpuSeconds: number | null) => (cpuSeconds === null || rows === 0 ? 'n/a' : `${Math.round((cpuSeconds / rows) * 1e6)} µs`);
-  process.stdout.write(
-    `   CPU per record at this rate: ${MODE === 'process' ? `transformer ${perArrived(since(steadyCpuBefore.transformer, processCpuSeconds(child?.pid)))}, sink with ClickHouse and the raw writer ${perArrived((steadySelf.user + steadySelf.system) / 1e6)}` : `this process with the raw writer ${perArrived((steadySelf.user + steadySelf.system) / 1e6)}`}, broker ${perArrived(since(steadyCpuBefore.broker, processCpuSeconds(brokerPid)))}\n`,
-  );
-  sinkLatencies.sort((a, b) => a - b);
-  process.stdout.write(`   of which the sink (unified message published → queryable): p50 ${Math.round(percentile(sinkLatencies, 50))} ms, p99 ${Math.round(percentile(sinkLatencies, 99))} ms; the rest is the transformer\n`);
   process.stdout.write(`\nsink: ${JSON.stringify(sink.snapshot())}\n`);
   process.stdout.write(`load average after: ${os.loadavg().map((load) => load.toFixed(1)).join(' ')} (other processes share these cores)\n`);
 
