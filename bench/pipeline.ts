@@ -32,8 +32,9 @@ import { processCpuSeconds } from './process-cpu.js';
  *     as a connector writes pages); for each entity row, the time from its capture (the raw
  *     record's version, taken when the raw message is built and sent) to ClickHouse
  *     acknowledging the insert that holds it (the row is queryable from then on).
- *  3. sustained: steady rates from the latency phase's, 10 % more each step, until a step does
- *     not keep up; prints the highest rate kept up: the pipeline's sustained records/s.
+ *  3. sustained: steady rates from the latency phase's, 10 % more each step until a rate falls
+ *     behind twice in a row (10 % less each step, when the first does, until one keeps up);
+ *     prints the highest rate kept up: the pipeline's sustained records/s.
  *
  *   npm run bench -- [records=100000] [--transformer=process|inline] [--rate=records/s] [--seconds=20] [--write-ms=100] [--flush-ms=1000] [--partitions=3]
  *                    [--sustained-steps=8] [--step-seconds=20]
@@ -271,25 +272,45 @@ async function main(): Promise<void> {
 
   // 3. The highest steady rate the pipeline keeps up with.
   if (SUSTAINED_STEPS > 0) {
-    process.stdout.write(`\n3. sustained: ${STEP_SECONDS} s at each rate, ${Math.round((STEP_FACTOR - 1) * 100)} % more each step, until one does not keep up (p99 capture → queryable over ${KEPT_UP_P99_MS / 1000} s, its p50 ${KEPT_UP_GROWTH_MS / 1000} s higher in the step's last quarter than in its first, or a record not queryable within a minute)\n`);
-    let stepRate = rate;
-    let kept: number | null = null;
-    let fellBehind = false;
-    for (let step = 0; step < SUSTAINED_STEPS && !fellBehind; step++) {
+    process.stdout.write(
+      `\n3. sustained: ${STEP_SECONDS} s at each rate, ${Math.round((STEP_FACTOR - 1) * 100)} % faster each step until one falls behind twice in a row (slower, if the first does, until one keeps up).\n` +
+        `   A step falls behind when its p99 capture → queryable exceeds ${KEPT_UP_P99_MS / 1000} s, its p50 rises ${KEPT_UP_GROWTH_MS / 1000} s from its first quarter to its last, or a record is not queryable within a minute.\n`,
+    );
+    const stepKeepsUp = async (stepRate: number): Promise<boolean> => {
       const result = await steady(stepRate, STEP_SECONDS);
       const keptUp = result.arrived === result.sent && result.p99 <= KEPT_UP_P99_MS && result.growth <= KEPT_UP_GROWTH_MS;
       process.stdout.write(
         `   ${stepRate.toLocaleString('en').padStart(6)} records/s: ${keptUp ? 'kept up    ' : 'fell behind'} p50 ${(result.p50 / 1000).toFixed(1)} s, p99 ${(result.p99 / 1000).toFixed(1)} s, p50 ${signedSeconds(result.growth)} first → last quarter; CPU per record ${MODE === 'process' ? `transformer ${micros(result.cpu.transformer)}, sink and writer ${micros(result.cpu.self)}` : `this process ${micros(result.cpu.self)}`}, broker ${micros(result.cpu.broker)}\n`,
       );
-      fellBehind = !keptUp;
-      if (keptUp) {
-        kept = stepRate;
+      return keptUp;
+    };
+    // A rate falls behind only twice in a row: one step can meet a passing burst of work (the
+    // merges of the backlog's parts, a full garbage collection) that a deployment absorbs.
+    const keepsUp = async (stepRate: number): Promise<boolean> => (await stepKeepsUp(stepRate)) || stepKeepsUp(stepRate);
+    let stepRate = rate;
+    let steps = 1;
+    let kept: number | null = null;
+    let fellBehind = false;
+    if (await keepsUp(stepRate)) {
+      kept = stepRate;
+      while (steps < SUSTAINED_STEPS && !fellBehind) {
         stepRate = Math.round(stepRate * STEP_FACTOR);
+        steps += 1;
+        if (await keepsUp(stepRate)) kept = stepRate;
+        else fellBehind = true;
+      }
+    } else {
+      // The first rate was too fast already: come down until one keeps up.
+      fellBehind = true;
+      while (steps < SUSTAINED_STEPS && kept === null) {
+        stepRate = Math.round(stepRate / STEP_FACTOR);
+        steps += 1;
+        if (await keepsUp(stepRate)) kept = stepRate;
       }
     }
     process.stdout.write(
       kept === null
-        ? `   sustained: below ${rate.toLocaleString('en')} records/s (the first step fell behind)\n`
+        ? `   sustained: below ${stepRate.toLocaleString('en')} records/s (no step kept up)\n`
         : `   sustained: ${kept.toLocaleString('en')} records/s (the highest rate kept up${fellBehind ? '' : `; none of the ${SUSTAINED_STEPS} steps fell behind`})\n`,
     );
   }
