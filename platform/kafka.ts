@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { Kafka, logLevel as kafkaLogLevel, type Admin, type ITopicConfig, type LogEntry } from 'kafkajs';
+import { Kafka, logLevel as kafkaLogLevel, type Admin, type Consumer, type ITopicConfig, type LogEntry } from 'kafkajs';
 import type { Logger } from './logger.js';
 import { installFastProduce } from './kafkajs-fast-produce.js';
 import { pinoLevelOf } from './kafkajs-log-level.js';
@@ -173,4 +173,16 @@ export async function groupPositions(admin: Admin, groupId: string, topics: stri
     }
   }
   return positions;
+}
+
+/**
+ * Calls `handler` for each fetch of a partition that held only transaction markers or aborted
+ * records: kafkajs hands eachBatch nothing for it and reports it only as END_BATCH_PROCESS
+ * (firstOffset null when nothing at or past the fetch offset was read). `next` is the offset after
+ * the fetch, where a caught-up group commits; kafkajs does not fetch those markers again.
+ */
+export function onFetchOfOnlyMarkers(consumer: Consumer, handler: (topic: string, partition: number, next: bigint) => void): void {
+  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+    if (payload.batchSize === 0 && payload.firstOffset !== null) handler(payload.topic, payload.partition, BigInt(payload.lastOffset) + 1n);
+  });
 }

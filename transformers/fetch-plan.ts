@@ -13,15 +13,17 @@ import type { KafkaMessage } from 'kafkajs';
  */
 export interface FetchPlan {
   fresh: KafkaMessage[];
+  /** The offset after the fetch (past its trailing markers): what the last chunk's transaction commits. */
+  end: bigint;
   resolveTo: string | null;
   pastMarkersTo: bigint | null;
 }
 
 /** `committed`: the slot's next offset (null: nothing committed yet); `lastOffset`: kafkajs's `batch.lastOffset()`. */
 export function planFetch(messages: KafkaMessage[], committed: bigint | null, lastOffset: string): FetchPlan {
-  if (committed === null) return { fresh: messages, resolveTo: null, pastMarkersTo: null };
-  const fresh = messages.filter((message) => BigInt(message.offset) >= committed);
-  if (fresh.length > 0) return { fresh, resolveTo: null, pastMarkersTo: null };
   const end = BigInt(lastOffset) + 1n;
-  return { fresh, resolveTo: messages.at(-1)?.offset ?? null, pastMarkersTo: end > committed ? end : null };
+  if (committed === null) return { fresh: messages, end, resolveTo: null, pastMarkersTo: null };
+  const fresh = messages.filter((message) => BigInt(message.offset) >= committed);
+  if (fresh.length > 0) return { fresh, end, resolveTo: null, pastMarkersTo: null };
+  return { fresh, end, resolveTo: messages.at(-1)?.offset ?? null, pastMarkersTo: end > committed ? end : null };
 }

@@ -2,6 +2,7 @@ import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer }
 import { connectorById } from '../connectors/registry.js';
 import type { ConnectorDefinition } from '../connectors/sdk/types.js';
 import { eventKey } from '../platform/events.js';
+import { onFetchOfOnlyMarkers } from '../platform/kafka.js';
 import type { Logger } from '../platform/logger.js';
 import { createUnifiedCodec, type UnifiedCodec } from '../schemas/index.js';
 import { processChunk, type ChunkEnvironment } from './chunk-processor.js';
@@ -119,11 +120,8 @@ export class TransformerWorker {
     });
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, (event) => this.slots?.assign(event.payload.memberAssignment));
-    // A fetch of only transaction markers or aborted records (an aborted raw page) never reaches
-    // eachBatch; kafkajs reports it here (firstOffset null: nothing at or past the fetch offset).
-    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-      if (payload.batchSize === 0 && payload.firstOffset !== null) this.commitPastMarkers(payload.topic, payload.partition, BigInt(payload.lastOffset) + 1n);
-    });
+    // An aborted raw page last: its fetch holds only aborted records and markers.
+    onFetchOfOnlyMarkers(consumer, (topic, partition, next) => this.commitPastMarkers(topic, partition, next));
     await consumer.connect();
     await consumer.subscribe({ topics: [...topics.rawEntities.keys()], fromBeginning: true });
     await consumer.run({
@@ -163,7 +161,7 @@ export class TransformerWorker {
       throw error;
     }
     await slot.pastMarkers;
-    const { fresh, resolveTo, pastMarkersTo } = planFetch(batch.messages, slot.nextOffset, batch.lastOffset());
+    const { fresh, end, resolveTo, pastMarkersTo } = planFetch(batch.messages, slot.nextOffset, batch.lastOffset());
     if (resolveTo !== null) resolveOffset(resolveTo);
     if (pastMarkersTo !== null) this.commitPastMarkers(batch.topic, batch.partition, pastMarkersTo);
     const chunks = [...this.chunks(fresh)];
@@ -172,7 +170,7 @@ export class TransformerWorker {
       // The last chunk's transaction commits past the transaction markers (and aborted records)
       // that end the fetch: no message is given for them, and kafkajs does not fetch them again,
       // so without this a caught-up group would show a lag of one or two per partition.
-      const next = index === chunks.length - 1 ? BigInt(batch.lastOffset()) + 1n : BigInt(chunk.at(-1)!.offset) + 1n;
+      const next = index === chunks.length - 1 ? end : BigInt(chunk.at(-1)!.offset) + 1n;
       await this.transformChunk(slot, table, chunk, next);
       resolveOffset(chunk.at(-1)!.offset);
       await heartbeat();

@@ -1,4 +1,5 @@
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import { onFetchOfOnlyMarkers } from '../../platform/kafka.js';
 import type { Logger } from '../../platform/logger.js';
 import { commitPastMarkers, writeBatch, type FlushContext, type WrittenBatch } from './batch-flusher.js';
 import type { MessageConverter } from './converters/sink-message.js';
@@ -82,11 +83,7 @@ export class SinkConsumer {
     this.consumer = consumer;
     consumer.on(consumer.events.REBALANCING, () => this.newEpoch('rebalancing'));
     consumer.on(consumer.events.GROUP_JOIN, () => this.newEpoch('group joined'));
-    // kafkajs hands eachBatch nothing for a fetch of only transaction markers or aborted records;
-    // it reports the fetch here (firstOffset null: nothing at or past the fetch offset was read).
-    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-      if (payload.batchSize === 0 && payload.firstOffset !== null) void this.onMarkersOnly(payload.topic, payload.partition, BigInt(payload.lastOffset) + 1n);
-    });
+    onFetchOfOnlyMarkers(consumer, (topic, partition, next) => void this.onMarkersOnly(topic, partition, next));
     consumer.on(consumer.events.CRASH, (event) => {
       this.options.logger.error({ err: event.payload.error, restart: event.payload.restart }, 'clickhouse sink: consumer crashed');
       this.newEpoch('crash');

@@ -1,5 +1,6 @@
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { MillraceEvent } from '../../platform/events.js';
+import { onFetchOfOnlyMarkers } from '../../platform/kafka.js';
 import type { Logger } from '../../platform/logger.js';
 import { automaticDeliveryId, type Delivery } from './delivery.js';
 import type { DeliveryDispatcher } from './delivery-dispatcher.js';
@@ -58,11 +59,8 @@ export class EventConsumer {
     consumer.on(consumer.events.GROUP_JOIN, () => {
       this.tracker = new OffsetTracker();
     });
-    // A fetch of only transaction markers (the transformer writes events in transactions) or
-    // aborted events never reaches eachBatch; kafkajs reports it here, and its offsets are done.
-    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-      if (payload.batchSize === 0 && payload.firstOffset !== null) this.tracker.pass(payload.partition, Number(payload.lastOffset));
-    });
+    // The transformer writes events in transactions: a fetch of only markers or aborted events is done.
+    onFetchOfOnlyMarkers(consumer, (_topic, partition, next) => this.tracker.pass(partition, Number(next - 1n)));
     await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => this.onBatch(payload) });
     this.commitTimer = setInterval(() => void this.commit(), this.options.commitIntervalMs ?? 500);
   }
