@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { Kafka, logLevel as kafkaLogLevel, type Admin, type Consumer, type ITopicConfig, type LogEntry } from 'kafkajs';
+import { Kafka, logLevel as kafkaLogLevel, type Admin, type Consumer, type ISocketFactory, type ITopicConfig, type LogEntry } from 'kafkajs';
 import type { Logger } from './logger.js';
 import { installFastProduce } from './kafkajs-fast-produce.js';
 import { pinoLevelOf } from './kafkajs-log-level.js';
@@ -22,6 +22,8 @@ export interface KafkaClientOptions {
   clientId: string;
   logger: Logger;
   connectionTimeoutMs?: number;
+  /** kafkajs's own TCP sockets unless given (tests put faults between the client and the broker). */
+  socketFactory?: ISocketFactory;
 }
 
 /**
@@ -38,6 +40,7 @@ export function createKafka(options: KafkaClientOptions): Kafka {
     clientId: options.clientId,
     brokers: options.brokers,
     connectionTimeout: options.connectionTimeoutMs ?? 5_000,
+    ...(options.socketFactory ? { socketFactory: options.socketFactory } : {}),
     requestTimeout: 30_000,
     logLevel: log.isLevelEnabled('debug') ? kafkaLogLevel.DEBUG : kafkaLogLevel.WARN,
     // Errors kafkajs retries itself are debug lines (kafkajs-log-level.ts).

@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MillraceEvent, RecordEventData } from '../platform/events.js';
+import { createKafka } from '../platform/kafka.js';
+import { testBrokers } from '../test/support/kafka.js';
+import { LostAnswers } from '../test/support/lost-answers.js';
 import { waitFor } from '../test/support/wait-for.js';
 import type { DeadLetterAlertData } from './dead-letter-alerts.js';
 import { DLQ_HEADERS } from './dead-letter.js';
@@ -232,6 +235,33 @@ describe('transformer worker', () => {
     expect(keys).toHaveLength(60 + 5 + 30);
     expect(recordEvents().filter((event) => event.type === 'record.updated').map((event) => event.data.remote_id).sort()).toEqual(['V-0', 'V-1', 'V-2', 'V-3', 'V-4']);
     expect(worker.metrics.snapshot()[C]).toMatchObject({ unchanged: 55 });
+  });
+
+  it('after a commit whose answer was lost, prepares the partition again and neither repeats nor loses a record', async () => {
+    harness = new TransformerHarness();
+    await harness.start();
+    const faults = new LostAnswers();
+    const kafka = createKafka({ brokers: testBrokers(), clientId: 'millrace-lost-answer-test', logger: harness.logger, socketFactory: faults.socketFactory });
+    faults.loseNextCommitAnswers(1);
+    const worker = await harness.startWorker({ kafka });
+    await harness.startTail();
+    await harness.writer.upserts(vendors, Array.from({ length: 40 }, (_, i) => ({ remoteId: `V-${i}`, body: vendor(`V-${i}`) })));
+    await waitFor(() => faults.lost === 1, { description: 'the broker answering the first commit, and the answer lost' });
+    await harness.writer.upserts(vendors, Array.from({ length: 20 }, (_, i) => ({ remoteId: `V-${40 + i}`, body: vendor(`V-${40 + i}`) })));
+    let positions = '';
+    const atEnd = async () => (await harness.caughtUp()) || ((positions = await harness.positions()), false);
+    await waitFor(atEnd, { description: () => `the group at the end of every raw partition after the lost answer (committed/high: ${positions})`, timeoutMs: 60_000 });
+    await harness.tail!.caughtUp();
+
+    const keys = harness.messages(harness.topics.unified('vendors')).map((message) => message.key);
+    expect(keys).toHaveLength(60);
+    expect(new Set(keys).size).toBe(60);
+    expect(recordEvents().filter((event) => event.type === 'record.created')).toHaveLength(60);
+    expect(harness.messages(harness.topics.transformerState)).toHaveLength(60);
+    // The committed records fetched again are skipped, not transformed again into "unchanged".
+    const counts = worker.metrics.snapshot()[C]!;
+    expect(counts.unchanged ?? 0).toBe(0);
+    expect(counts.records).toBeLessThan(60);
   });
 
   it('holds records back while the schema registry is down, dead-letters none of them, and delivers them once it is back', async () => {
