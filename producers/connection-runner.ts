@@ -259,7 +259,23 @@ export class ConnectionRunner {
       logger.info({ records: run.records, deletes: run.deletes, full_pass: run.full_pass }, 'sync completed');
     } catch (error) {
       if (error instanceof SyncRunAborted) return;
+      await this.reloadCursor(stream.name, logger);
       await this.recordFailure(stream, error instanceof SyncRunFailure ? error.error : error, run, intervalMs, logger);
+    }
+  }
+
+  /**
+   * A failed run may have committed more than this runner saw: a commit whose answer was lost
+   * (the connection reset after the broker committed) throws although its page and cursor are in.
+   * The next run starts from the cursor Kafka holds, or that page would be captured twice.
+   */
+  private async reloadCursor(stream: string, logger: Logger): Promise<void> {
+    try {
+      await this.env.catchUp();
+      const stored = this.env.storedCursors(this.record.id).get(stream);
+      if (stored) this.cursors.set(stream, stored);
+    } catch (error) {
+      logger.warn({ error_message: redactSecrets(String((error as Error)?.message ?? error), this.secrets) }, 'could not re-read the committed cursor after a failed run; the next run starts from the last one seen committed');
     }
   }
 

@@ -25,7 +25,8 @@ export interface Runtime {
 }
 
 /** A connection service and workers on their own topic prefix, with the test connector. */
-export async function startRuntime(options: { settings?: Partial<RuntimeSettings>; logger?: Logger; workers?: number; prefix?: string; ring?: KeyRing } = {}): Promise<Runtime> {
+/** `workerKafka`: the client the workers use (default the runtime's own), e.g. one with faults between it and the broker. */
+export async function startRuntime(options: { settings?: Partial<RuntimeSettings>; logger?: Logger; workers?: number; prefix?: string; ring?: KeyRing; workerKafka?: Kafka } = {}): Promise<Runtime> {
   const prefix = options.prefix ?? `${uniqueName('mr')}.`;
   const kafka = testKafka();
   const ring = options.ring ?? keyRing(randomBytes(32));
@@ -42,7 +43,7 @@ export async function startRuntime(options: { settings?: Partial<RuntimeSettings
     service,
     workers,
     async startWorker(id = `w${workers.length}`, workerLogger = logger) {
-      const worker = new ProducerWorker({ ...common, logger: workerLogger, workerId: id, settings: { ...FAST_SETTINGS, ...options.settings }, group: FAST_GROUP });
+      const worker = new ProducerWorker({ ...common, kafka: options.workerKafka ?? kafka, logger: workerLogger, workerId: id, settings: { ...FAST_SETTINGS, ...options.settings }, group: FAST_GROUP });
       await worker.start();
       workers.push(worker);
       return worker;
