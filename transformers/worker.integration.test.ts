@@ -242,7 +242,7 @@ describe('transformer worker', () => {
     await harness.start();
     const faults = new LostAnswers();
     const kafka = createKafka({ brokers: testBrokers(), clientId: 'millrace-lost-answer-test', logger: harness.logger, socketFactory: faults.socketFactory });
-    faults.loseNextCommitAnswers(1);
+    faults.loseNext('commit');
     const worker = await harness.startWorker({ kafka });
     await harness.startTail();
     await harness.writer.upserts(vendors, Array.from({ length: 40 }, (_, i) => ({ remoteId: `V-${i}`, body: vendor(`V-${i}`) })));
@@ -262,6 +262,27 @@ describe('transformer worker', () => {
     const counts = worker.metrics.snapshot()[C]!;
     expect(counts.unchanged ?? 0).toBe(0);
     expect(counts.records).toBeLessThan(60);
+  });
+
+  it('after a lost answer to a produce inside its transaction, writes every record once', async () => {
+    harness = new TransformerHarness();
+    await harness.start();
+    const faults = new LostAnswers();
+    const kafka = createKafka({ brokers: testBrokers(), clientId: 'millrace-lost-answer-test', logger: harness.logger, socketFactory: faults.socketFactory });
+    await harness.startWorker({ kafka });
+    await harness.startTail();
+    faults.loseNext('produce');
+    await harness.writer.upserts(vendors, Array.from({ length: 40 }, (_, i) => ({ remoteId: `V-${i}`, body: vendor(`V-${i}`) })));
+    await waitFor(() => faults.lost === 1, { description: 'records written and the answer lost' });
+    await harness.writer.upserts(vendors, Array.from({ length: 20 }, (_, i) => ({ remoteId: `V-${40 + i}`, body: vendor(`V-${40 + i}`) })));
+    await waitFor(() => harness.caughtUp(), { description: 'every raw record transformed after the lost answer', timeoutMs: 60_000 });
+    await harness.tail!.caughtUp();
+
+    const keys = harness.messages(harness.topics.unified('vendors')).map((message) => message.key);
+    expect(keys).toHaveLength(60);
+    expect(new Set(keys).size).toBe(60);
+    expect(recordEvents().filter((event) => event.type === 'record.created')).toHaveLength(60);
+    expect(harness.messages(harness.topics.transformerState)).toHaveLength(60);
   });
 
   it('holds records back while the schema registry is down, dead-letters none of them, and delivers them once it is back', async () => {

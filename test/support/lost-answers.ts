@@ -1,22 +1,35 @@
 import net from 'node:net';
 import type { ISocketFactory } from 'kafkajs';
 
-/** Kafka API key of EndTxn, the request that commits or aborts a transaction. */
+/** Kafka API keys: Produce writes records; EndTxn commits or aborts a transaction. */
+const PRODUCE = 0;
 const END_TXN = 26;
 
+/** `commit`: an EndTxn that commits; `produce`: any Produce request (its records are written, the client is not told). */
+export type LostAnswer = 'commit' | 'produce';
+
 /**
- * A kafkajs socket factory that loses the broker's answer to a transaction's commit: the
- * EndTxn request reaches the broker, which commits, and the connection drops before the answer
- * arrives, so the client cannot know whether its commit happened. Arm it with
- * `loseNextCommitAnswers(n)`; every other request and answer passes unchanged.
+ * A kafkajs socket factory that loses the broker's answer to a request: the request reaches the
+ * broker, which carries it out (commits the transaction, writes the records), and the connection
+ * resets before the answer arrives, so the client cannot know whether it happened. Arm it with
+ * `loseNext('commit' | 'produce', n)`; every other request and answer passes unchanged.
  */
 export class LostAnswers {
-  /** Commit answers lost so far. */
+  /** Answers lost so far. */
   lost = 0;
-  private armed = 0;
+  private readonly armed = new Map<LostAnswer, number>();
 
-  loseNextCommitAnswers(count = 1): void {
-    this.armed += count;
+  loseNext(answer: LostAnswer, count = 1): void {
+    this.armed.set(answer, (this.armed.get(answer) ?? 0) + count);
+  }
+
+  /** Whether the answer to `frame` is to be lost (counts the armed losses of its kind down). */
+  private take(frame: Buffer): boolean {
+    const kind = requestKind(frame);
+    const left = kind ? (this.armed.get(kind) ?? 0) : 0;
+    if (left === 0) return false;
+    this.armed.set(kind!, left - 1);
+    return true;
   }
 
   readonly socketFactory: ISocketFactory = ({ host, port, onConnect }) => {
@@ -25,10 +38,7 @@ export class LostAnswers {
     const doomed = new Set<number>();
     const write = socket.write.bind(socket) as (chunk: unknown, ...rest: unknown[]) => boolean;
     socket.write = ((chunk: unknown, ...rest: unknown[]) => {
-      if (this.armed > 0 && Buffer.isBuffer(chunk) && isCommitRequest(chunk)) {
-        this.armed--;
-        doomed.add(chunk.readInt32BE(8));
-      }
+      if (Buffer.isBuffer(chunk) && this.take(chunk)) doomed.add(chunk.readInt32BE(8));
       return write(chunk, ...rest);
     }) as typeof socket.write;
     // Answers are re-cut into whole frames, so a doomed one is recognised by its correlation id.
@@ -55,12 +65,15 @@ export class LostAnswers {
 }
 
 /**
- * An EndTxn request that commits. Request frame: size, api key, api version, correlation id,
- * client id, then the body; in versions 0–2 (not flexible) the body ends with the `committed` flag.
+ * Request frame: size, api key, api version, correlation id, client id, then the body. An
+ * EndTxn body in versions 0–2 (not flexible) ends with its `committed` flag.
  */
-function isCommitRequest(frame: Buffer): boolean {
-  if (frame.length < 12 || frame.readInt16BE(4) !== END_TXN) return false;
+function requestKind(frame: Buffer): LostAnswer | null {
+  if (frame.length < 12) return null;
+  const apiKey = frame.readInt16BE(4);
+  if (apiKey === PRODUCE) return 'produce';
+  if (apiKey !== END_TXN) return null;
   const version = frame.readInt16BE(6);
   if (version > 2) throw new Error(`LostAnswers reads EndTxn versions 0–2; the client sent version ${version}`);
-  return frame[frame.length - 1] === 1;
+  return frame[frame.length - 1] === 1 ? 'commit' : null;
 }
