@@ -4,12 +4,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openClickHouse, type ClickHouse } from '../../platform/clickhouse.js';
 import { createEvent } from '../../platform/events.js';
-import { groupPositions } from '../../platform/kafka.js';
+import { createKafka, groupPositions } from '../../platform/kafka.js';
 import { createLogger } from '../../platform/logger.js';
 import { rawKey } from '../../platform/raw-record.js';
 import { topicNames } from '../../platform/topics.js';
 import { CLICKHOUSE_READ_SETTINGS, ENTITY_NAMES, ENTITY_PLURALS, createUnifiedCodec, fromClickHouseRow, unifiedTopic, type EntityName } from '../../schemas/index.js';
-import { testKafka, uniqueName } from '../../test/support/kafka.js';
+import { testBrokers, testKafka, uniqueName } from '../../test/support/kafka.js';
+import { LostAnswers } from '../../test/support/lost-answers.js';
 import { testRegistryUrl } from '../../test/support/registry.js';
 import { waitFor } from '../../test/support/wait-for.js';
 import { recordImageJson } from '../../schemas/clickhouse/record-image.js';
@@ -307,6 +308,45 @@ describe('ClickHouse sink', () => {
       });
       expect(failures).toBe(0);
       expect((await positions()).length).toBeGreaterThan(0);
+    } finally {
+      await ownSink?.stop();
+      const mine = (await admin.listTopics()).filter((name) => name.startsWith(ownPrefix));
+      await admin.deleteTopics({ topics: mine }).catch(() => undefined);
+      await admin.disconnect();
+    }
+  });
+  it('after lost answers to its offset commits, writes every row once and ends at the end of the topic', async () => {
+    const ownPrefix = `${uniqueName('sink-lost')}.`;
+    const topic = unifiedTopic(ownPrefix, 'vendor');
+    const connection = uniqueName('conn');
+    const faults = new LostAnswers();
+    const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+    const faultyKafka = createKafka({ brokers: testBrokers(), clientId: 'millrace-sink-lost-answer-test', logger, socketFactory: faults.socketFactory });
+    const admin = kafka.admin();
+    await admin.connect();
+    let ownSink: ClickHouseSink | undefined;
+    const where = `connection_id = '${connection}'`;
+    try {
+      await admin.createTopics({ topics: [{ topic, numPartitions: 2, replicationFactor: 1 }] });
+      ownSink = await startClickHouseSink({ kafka: faultyKafka, clickhouse, registryUrl: testRegistryUrl(), topicPrefix: ownPrefix, logger, partitions: 2, flushIntervalMs: 200, sessionTimeoutMs: 6_000 });
+      const records = Array.from({ length: 300 }, (_, index) => unifiedRecord('vendor', connection, index));
+      const messages = await unifiedMessages(codec, 'vendor', records);
+      await sendAll(kafka, topic, messages.slice(0, 100));
+      await waitFor(async () => (await countRows(clickhouse, 'vendors', where)) === 100, { description: 'the first 100 rows', timeoutMs: 60_000 });
+      // The next offset commit is stored by the broker and its connection resets before the
+      // answer (losing the answers of the commits in flight beside it too).
+      faults.loseNext('offset-commit');
+      for (let start = 100; start < 300; start += 50) await sendAll(kafka, topic, messages.slice(start, start + 50));
+      await waitFor(() => faults.lost === 1, { description: 'an offset commit stored and its answer lost', timeoutMs: 30_000 });
+      const positions = async () => (await groupPositions(admin, clickhouseSinkGroupId(ownPrefix), [topic])).filter((position) => position.high > 0n);
+      let seen: Awaited<ReturnType<typeof positions>> = [];
+      await waitFor(async () => (seen = await positions()).every((position) => position.committed === position.high && position.metadata === ''), {
+        description: () => `the group at the end of the topic: ${seen.map(({ partition, committed, high, metadata }) => `partition ${partition} committed ${committed} of ${high} (${metadata})`).join(', ')}`,
+        timeoutMs: 60_000,
+      });
+      // count() without FINAL: no batch was written twice.
+      expect(await countRows(clickhouse, 'vendors', where)).toBe(300);
+      expect(await countRows(clickhouse, 'vendors FINAL', where)).toBe(300);
     } finally {
       await ownSink?.stop();
       const mine = (await admin.listTopics()).filter((name) => name.startsWith(ownPrefix));

@@ -1,18 +1,22 @@
 import net from 'node:net';
 import type { ISocketFactory } from 'kafkajs';
 
-/** Kafka API keys: Produce writes records; EndTxn commits or aborts a transaction. */
+/** Kafka API keys: Produce writes records; OffsetCommit a consumer group's offsets; EndTxn commits or aborts a transaction. */
 const PRODUCE = 0;
+const OFFSET_COMMIT = 8;
 const END_TXN = 26;
 
-/** `commit`: an EndTxn that commits; `produce`: any Produce request (its records are written, the client is not told). */
-export type LostAnswer = 'commit' | 'produce';
+/**
+ * `commit`: an EndTxn that commits a transaction; `produce`: a Produce request (its records are
+ * written); `offset-commit`: a consumer group's OffsetCommit (the offsets are stored).
+ */
+export type LostAnswer = 'commit' | 'produce' | 'offset-commit';
 
 /**
  * A kafkajs socket factory that loses the broker's answer to a request: the request reaches the
  * broker, which carries it out (commits the transaction, writes the records), and the connection
  * resets before the answer arrives, so the client cannot know whether it happened. Arm it with
- * `loseNext('commit' | 'produce', n)`; every other request and answer passes unchanged.
+ * `loseNext(kind, n)`; every other request and answer passes unchanged.
  */
 export class LostAnswers {
   /** Answers lost so far. */
@@ -72,6 +76,7 @@ function requestKind(frame: Buffer): LostAnswer | null {
   if (frame.length < 12) return null;
   const apiKey = frame.readInt16BE(4);
   if (apiKey === PRODUCE) return 'produce';
+  if (apiKey === OFFSET_COMMIT) return 'offset-commit';
   if (apiKey !== END_TXN) return null;
   const version = frame.readInt16BE(6);
   if (version > 2) throw new Error(`LostAnswers reads EndTxn versions 0–2; the client sent version ${version}`);
