@@ -259,8 +259,9 @@ export class ConnectionRunner {
       logger.info({ records: run.records, deletes: run.deletes, full_pass: run.full_pass }, 'sync completed');
     } catch (error) {
       if (error instanceof SyncRunAborted) return;
-      await this.reloadCursor(stream.name, logger);
-      await this.recordFailure(stream, error instanceof SyncRunFailure ? error.error : error, run, intervalMs, logger);
+      const failure = error instanceof SyncRunFailure ? error.error : error;
+      if (!(failure instanceof ProducerFencedError)) await this.reloadCursor(stream.name, logger);
+      await this.recordFailure(stream, failure, run, intervalMs, logger);
     }
   }
 

@@ -24,8 +24,11 @@ export interface Runtime {
   stop(): Promise<void>;
 }
 
-/** A connection service and workers on their own topic prefix, with the test connector. */
-/** `workerKafka`: the client the workers use (default the runtime's own), e.g. one with faults between it and the broker. */
+/**
+ * A connection service and workers on their own topic prefix, with the test connector.
+ * `workerKafka`: the client the workers use (default the runtime's own), e.g. one with faults
+ * between it and the broker.
+ */
 export async function startRuntime(options: { settings?: Partial<RuntimeSettings>; logger?: Logger; workers?: number; prefix?: string; ring?: KeyRing; workerKafka?: Kafka } = {}): Promise<Runtime> {
   const prefix = options.prefix ?? `${uniqueName('mr')}.`;
   const kafka = testKafka();
