@@ -23,8 +23,6 @@ export interface Slot {
   table: StateTable | null;
   /** Records below this offset were committed already (by this or an earlier owner). */
   nextOffset: bigint | null;
-  /** A commit past transaction markers in flight: the next transaction of the slot waits for it. */
-  pastMarkers?: Promise<void>;
 }
 
 export interface SlotManagerOptions {

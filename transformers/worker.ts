@@ -2,7 +2,7 @@ import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer }
 import { connectorById } from '../connectors/registry.js';
 import type { ConnectorDefinition } from '../connectors/sdk/types.js';
 import { eventKey } from '../platform/events.js';
-import { onFetchOfOnlyMarkers } from '../platform/kafka.js';
+import { onFetchOfOnlyMarkers, restartAfterCrash } from '../platform/kafka.js';
 import type { Logger } from '../platform/logger.js';
 import { createUnifiedCodec, type UnifiedCodec } from '../schemas/index.js';
 import { processChunk, type ChunkEnvironment } from './chunk-processor.js';
@@ -10,7 +10,7 @@ import { ConnectionMappings } from './connection-mappings.js';
 import { DeadLetterAlerts } from './dead-letter-alerts.js';
 import { planFetch } from './fetch-plan.js';
 import { TransformerError } from './errors.js';
-import { awaitSlot, SlotManager, SlotPreparationError, type Slot } from './slot-manager.js';
+import { awaitSlot, SlotManager, SlotPreparationError, slotId, type Slot } from './slot-manager.js';
 import { TransformerMetrics } from './transformer-metrics.js';
 import { ensureTransformerTopics, type TransformerTopics } from './transformer-topics.js';
 
@@ -68,6 +68,8 @@ export class TransformerWorker {
   private readonly codec: UnifiedCodec;
   private readonly chunk: { maxRecords: number; maxBytes: number };
   private stopping = false;
+  /** Per input partition, the end of the work queued for it (see handleBatch). */
+  private readonly partitionWork = new Map<string, Promise<void>>();
 
   constructor(private readonly options: TransformerWorkerOptions) {
     if (!options.codec && !options.registryUrl) throw new Error('TransformerWorker needs registryUrl (SCHEMA_REGISTRY_URL) or a codec');
@@ -124,12 +126,15 @@ export class TransformerWorker {
     onFetchOfOnlyMarkers(consumer, (topic, partition, next) => this.commitPastMarkers(topic, partition, next));
     await consumer.connect();
     await consumer.subscribe({ topics: [...topics.rawEntities.keys()], fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
-      eachBatch: (payload) => this.handleBatch(payload),
-    });
+    const run = () =>
+      consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
+        eachBatch: (payload) => this.handleBatch(payload),
+      });
+    restartAfterCrash(consumer, run, { logger, name: 'transformer', stopping: () => this.stopping });
+    await run();
     logger.info({ worker_id: this.options.workerId, group_id: this.groupId }, 'transformer worker started');
   }
 
@@ -149,8 +154,32 @@ export class TransformerWorker {
     return this.mappings!.refresh();
   }
 
-  private async handleBatch(payload: EachBatchPayload): Promise<void> {
+  /**
+   * kafkajs can start a handler for a partition while an earlier one still runs: after the
+   * coordinator forgot the member (a broker restart, a long pause) it re-joins and fetches again
+   * without waiting for the handlers in flight. Two handlers on one slot would transform the same
+   * records twice, the second before the first's commit updated the state, and commit both.
+   * So a partition's batches (and its commits past markers) run one after another, and each
+   * plans from what the one before it committed.
+   */
+  private handleBatch(payload: EachBatchPayload): Promise<void> {
+    return this.inOrder(payload.batch.topic, payload.batch.partition, () => this.handleBatchInOrder(payload));
+  }
+
+  private inOrder(topic: string, partition: number, work: () => Promise<void>): Promise<void> {
+    const id = slotId(topic, partition);
+    const run = (this.partitionWork.get(id) ?? Promise.resolve()).then(work);
+    const settled = run.catch(() => {});
+    this.partitionWork.set(id, settled);
+    void settled.then(() => {
+      if (this.partitionWork.get(id) === settled) this.partitionWork.delete(id);
+    });
+    return run;
+  }
+
+  private async handleBatchInOrder(payload: EachBatchPayload): Promise<void> {
     const { batch, heartbeat, resolveOffset, isRunning, isStale } = payload;
+    if (this.stopping || !isRunning() || isStale()) return;
     const slots = this.slots!;
     const slot = slots.slotFor(batch.topic, batch.partition);
     let table;
@@ -160,7 +189,6 @@ export class TransformerWorker {
       if (error instanceof SlotPreparationError) await slots.invalidate(slot, error.message);
       throw error;
     }
-    await slot.pastMarkers;
     const { fresh, end, resolveTo, pastMarkersTo } = planFetch(batch.messages, slot.nextOffset, batch.lastOffset());
     if (resolveTo !== null) resolveOffset(resolveTo);
     if (pastMarkersTo !== null) this.commitPastMarkers(batch.topic, batch.partition, pastMarkersTo);
@@ -179,17 +207,17 @@ export class TransformerWorker {
 
   /**
    * Commits the consumer offset `next` in a transaction of its own (no records), past markers
-   * read after the slot's last committed record. The slot's next transaction waits for it, so the
+   * read after the slot's last committed record, in turn with the partition's batches, so the
    * two never overlap on the slot's producer or commit offsets out of order. kafkajs does not
    * fetch markers twice, so a failed attempt is retried here (on the slot prepared again).
    */
   private commitPastMarkers(topic: string, partition: number, next: bigint, attempt = 0): void {
-    const slots = this.slots;
-    if (!slots || this.stopping) return;
-    // kafkajs fetches only assigned partitions: a slot dropped after a failed transaction is prepared again.
-    const slot = slots.slotFor(topic, partition);
-    const previous = slot.pastMarkers ?? Promise.resolve();
-    slot.pastMarkers = previous.then(async () => {
+    if (!this.slots || this.stopping) return;
+    void this.inOrder(topic, partition, async () => {
+      const slots = this.slots;
+      if (!slots || this.stopping) return;
+      // kafkajs fetches only assigned partitions: a slot dropped after a failed transaction is prepared again.
+      const slot = slots.slotFor(topic, partition);
       try {
         await slot.ready;
         // Nothing committed yet (null): every offset before the markers was a marker too.
@@ -202,7 +230,7 @@ export class TransformerWorker {
         await slots.invalidate(slot, (error as Error).message);
         if (attempt < MARKER_COMMIT_ATTEMPTS && !this.stopping) setTimeout(() => this.commitPastMarkers(topic, partition, next, attempt + 1), 1_000 * (attempt + 1)).unref();
       }
-    }).catch(() => {});
+    });
   }
 
   private *chunks(messages: KafkaMessage[]): Generator<KafkaMessage[]> {
