@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Admin, Consumer, IHeaders, Kafka } from 'kafkajs';
-import { topicOffsets } from './kafka.js';
+import { restartAfterCrash, topicOffsets } from './kafka.js';
 import type { Logger } from './logger.js';
 
 export interface ViewMessage {
@@ -81,7 +81,7 @@ export class CompactedTopicView {
     });
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning: true });
-    await consumer.run({
+    const run = () => consumer.run({
       autoCommit: false,
       eachMessage: async ({ topic, partition, message }) => {
         // After a rebalance the group has no committed offsets, so the consumer starts again
@@ -97,6 +97,8 @@ export class CompactedTopicView {
         this.advance(topic, partition, BigInt(message.offset) + 1n);
       },
     });
+    restartAfterCrash(consumer, run, { logger: this.options.logger, name: `view of ${topics.join(', ')}`, stopping: () => this.consumer !== consumer });
+    await run();
   }
 
   async stop(): Promise<void> {

@@ -189,3 +189,44 @@ export function onFetchOfOnlyMarkers(consumer: Consumer, handler: (topic: string
     if (payload.batchSize === 0 && payload.firstOffset !== null) handler(payload.topic, payload.partition, BigInt(payload.lastOffset) + 1n);
   });
 }
+
+/** Pause before running again a consumer that kafkajs left stopped after a crash. */
+const RESTART_AFTER_CRASH_MS = 5_000;
+
+export interface RestartAfterCrashOptions {
+  logger: Logger;
+  /** Names the consumer in logs, e.g. `clickhouse sink`. */
+  name: string;
+  /** True once the owner is stopping: a crash then is not answered with a restart. */
+  stopping: () => boolean;
+  delayMs?: number;
+}
+
+/**
+ * kafkajs restarts a crashed consumer only when the cause is retriable; any other cause leaves
+ * it stopped for good, said by nothing but its CRASH event. "Failed to find group coordinator"
+ * once its retries ran out is one (seen while a broker restarts), and a stage would then sit
+ * idle with a lag that only grows. This connects and runs the consumer again (`run`, e.g.
+ * `() => consumer.run({...})`) after a pause, for as long as it takes, until the owner stops.
+ */
+export function restartAfterCrash(consumer: Consumer, run: () => Promise<void>, options: RestartAfterCrashOptions): void {
+  const delayMs = options.delayMs ?? RESTART_AFTER_CRASH_MS;
+  const later = () => {
+    setTimeout(async () => {
+      if (options.stopping()) return;
+      try {
+        await consumer.connect();
+        await run();
+        options.logger.info({ consumer: options.name }, 'consumer running again after a crash');
+      } catch (error) {
+        options.logger.warn({ err: error, consumer: options.name, retry_in_ms: delayMs }, 'consumer could not be run again after a crash');
+        later();
+      }
+    }, delayMs).unref();
+  };
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    if (payload.restart || options.stopping()) return;
+    options.logger.error({ err: payload.error, consumer: options.name, retry_in_ms: delayMs }, 'consumer stopped by an error kafkajs does not retry; running it again');
+    later();
+  });
+}

@@ -4,7 +4,7 @@ import type { ConnectorDefinition } from '../connectors/sdk/types.js';
 import { topicNames, type TopicNames } from '../platform/topics.js';
 import { parseCursorRecord, type CursorRecord } from './capture-messages.js';
 import { CompactedTopicView } from '../platform/compacted-view.js';
-import { topicOffsets } from '../platform/kafka.js';
+import { restartAfterCrash, topicOffsets } from '../platform/kafka.js';
 import { parseConnectionRecord, type ConnectionRecord } from './connection-record.js';
 import { ConnectionRunner } from './connection-runner.js';
 import type { ConnectionServiceOptions } from './connection-service.js';
@@ -94,7 +94,7 @@ export class ProducerWorker {
     consumer.on(consumer.events.END_BATCH_PROCESS, (event) => this.advance(event.payload.partition, BigInt(event.payload.lastOffset) + 1n));
     await consumer.connect();
     await consumer.subscribe({ topic: this.topics.connections, fromBeginning: true });
-    await consumer.run({
+    const run = () => consumer.run({
       autoCommit: false,
       eachMessage: async ({ partition, message }) => {
         // A partition kept through a rebalance is fetched again from its beginning (no committed
@@ -112,6 +112,8 @@ export class ProducerWorker {
         if (this.caughtUp.has(partition)) this.enqueue(() => this.reconcile(id));
       },
     });
+    restartAfterCrash(consumer, run, { logger, name: 'producer worker', stopping: () => this.stopping });
+    await run();
     logger.info({ worker_id: this.options.workerId }, 'producer worker started');
   }
 

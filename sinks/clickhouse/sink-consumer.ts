@@ -1,5 +1,5 @@
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
-import { onFetchOfOnlyMarkers } from '../../platform/kafka.js';
+import { onFetchOfOnlyMarkers, restartAfterCrash } from '../../platform/kafka.js';
 import type { Logger } from '../../platform/logger.js';
 import { commitPastMarkers, writeBatch, type FlushContext, type WrittenBatch } from './batch-flusher.js';
 import type { MessageConverter } from './converters/sink-message.js';
@@ -91,12 +91,9 @@ export class SinkConsumer {
     await consumer.connect();
     await consumer.subscribe({ topics: [...this.options.routes.keys()], fromBeginning: true });
     this.running = true;
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 3,
-      eachBatch: (payload) => this.onBatch(payload),
-    });
+    const run = () => consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 3, eachBatch: (payload) => this.onBatch(payload) });
+    restartAfterCrash(consumer, run, { logger: this.options.logger, name: 'clickhouse sink', stopping: () => this.stopping || !this.running });
+    await run();
     this.timer = setInterval(() => this.tick(), TICK_MS);
   }
 

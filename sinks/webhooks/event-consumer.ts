@@ -1,6 +1,6 @@
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { MillraceEvent } from '../../platform/events.js';
-import { onFetchOfOnlyMarkers } from '../../platform/kafka.js';
+import { onFetchOfOnlyMarkers, restartAfterCrash } from '../../platform/kafka.js';
 import type { Logger } from '../../platform/logger.js';
 import { automaticDeliveryId, type Delivery } from './delivery.js';
 import type { DeliveryDispatcher } from './delivery-dispatcher.js';
@@ -43,6 +43,7 @@ export class EventConsumer {
   private tracker = new OffsetTracker();
   private readonly inFlight = new Map<string, Promise<boolean>>();
   private commitTimer: NodeJS.Timeout | undefined;
+  private closing = false;
   private committing: Promise<void> = Promise.resolve();
   private readonly maxInFlight: number;
 
@@ -61,7 +62,9 @@ export class EventConsumer {
     });
     // The transformer writes events in transactions: a fetch of only markers or aborted events is done.
     onFetchOfOnlyMarkers(consumer, (_topic, partition, next) => this.tracker.pass(partition, Number(next - 1n)));
-    await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => this.onBatch(payload) });
+    const run = () => consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => this.onBatch(payload) });
+    restartAfterCrash(consumer, run, { logger: this.options.logger, name: 'webhook events', stopping: () => this.closing });
+    await run();
     this.commitTimer = setInterval(() => void this.commit(), this.options.commitIntervalMs ?? 500);
   }
 
@@ -72,6 +75,7 @@ export class EventConsumer {
 
   /** Commits what is settled and leaves the group. Unsettled deliveries are redone after a restart. */
   async close(): Promise<void> {
+    this.closing = true;
     if (this.commitTimer) clearInterval(this.commitTimer);
     await this.commit();
     await this.consumer?.disconnect();

@@ -1,4 +1,5 @@
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import { restartAfterCrash } from '../../platform/kafka.js';
 import type { Logger } from '../../platform/logger.js';
 import type { DeliveryDispatcher } from './delivery-dispatcher.js';
 import { DueQueue } from './due-queue.js';
@@ -54,6 +55,7 @@ export class RetryConsumer {
   private readonly inFlight = new Set<string>();
   private readonly pausedForMemory = new Set<number>();
   private commitTimer: NodeJS.Timeout | undefined;
+  private closing = false;
   private committing: Promise<void> = Promise.resolve();
   private readonly maxPending: number;
 
@@ -68,7 +70,9 @@ export class RetryConsumer {
     await consumer.connect();
     await consumer.subscribe({ topic: this.options.topic, fromBeginning: true });
     consumer.on(consumer.events.GROUP_JOIN, () => this.resetAfterRebalance());
-    await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => this.onBatch(payload) });
+    const run = () => consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => this.onBatch(payload) });
+    restartAfterCrash(consumer, run, { logger: this.options.logger, name: 'webhook retries', stopping: () => this.closing });
+    await run();
     this.commitTimer = setInterval(() => void this.commit(), this.options.commitIntervalMs ?? 500);
   }
 
@@ -80,6 +84,7 @@ export class RetryConsumer {
 
   /** Commits what is done and leaves the group; pending retries stay in Kafka for the next owner. */
   async close(): Promise<void> {
+    this.closing = true;
     if (this.commitTimer) clearInterval(this.commitTimer);
     await this.commit();
     await this.consumer?.disconnect();
