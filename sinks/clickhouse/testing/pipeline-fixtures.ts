@@ -86,7 +86,7 @@ export async function groupCaughtUp(admin: Admin, groupId: string, topics: strin
  * that held only transaction markers or aborted records never reaches eachBatch, and a killed
  * producer's aborted transaction can leave more than one marker after a partition's last record.
  */
-async function readToEnd(kafka: Kafka, topics: string[], groupId: string, onBatch: (batch: Batch) => Promise<void> | void, timeoutMs = 120_000): Promise<void> {
+export async function readToEnd(kafka: Kafka, topics: string[], groupId: string, onBatch: (batch: Batch) => Promise<void> | void, timeoutMs = 120_000): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   const highs = new Map<string, bigint>();
