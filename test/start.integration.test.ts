@@ -137,9 +137,14 @@ describe('millrace start', () => {
     // A purchase order written through the API reaches reads within seconds, not at the next poll.
     const sap = (await http('GET', `${apiUrl}/v1/connections`, key)).body.data.find((connection: { system: string }) => connection.system === 'sap_s4hana');
     // Streams sync independently: SAP's purchase orders may be stored before its suppliers and products.
-    const firstOf = (entity: string) =>
-      waitFor(async () => (await http('GET', `${apiUrl}/v1/${entity}?connection_id=${sap.id}&limit=1`, key)).body.data?.[0], { timeoutMs: 60_000, intervalMs: 500, description: `a SAP ${entity} record` });
-    const vendor = await firstOf('vendors');
+    // SAP refuses an order for a supplier blocked for purchasing (some demo suppliers are): take one that is not.
+    const firstOf = (entity: string, usable: (record: Record<string, unknown>) => boolean = () => true) =>
+      waitFor(async () => ((await http('GET', `${apiUrl}/v1/${entity}?connection_id=${sap.id}&limit=100`, key)).body.data as Record<string, unknown>[] | undefined)?.find(usable), {
+        timeoutMs: 60_000,
+        intervalMs: 500,
+        description: `a SAP ${entity} record`,
+      });
+    const vendor = await firstOf('vendors', (record) => record.status !== 'blocked');
     const item = await firstOf('inventory-items');
     const order = {
       vendor_remote_id: vendor.remote_id,

@@ -230,7 +230,7 @@ export class TransformerWorker {
         await slots.invalidate(slot, (error as Error).message);
         if (attempt < MARKER_COMMIT_ATTEMPTS && !this.stopping) setTimeout(() => this.commitPastMarkers(topic, partition, next, attempt + 1), 1_000 * (attempt + 1)).unref();
       }
-    });
+    }).catch((error: unknown) => this.options.logger.error({ err: error, topic, partition }, 'transformer: commit past transaction markers could not be scheduled'));
   }
 
   private *chunks(messages: KafkaMessage[]): Generator<KafkaMessage[]> {
