@@ -33,6 +33,15 @@ function recordEvents(): MillraceEvent<RecordEventData>[] {
   return harness.tail!.events(C).filter((event) => event.type.startsWith('record.')) as unknown as MillraceEvent<RecordEventData>[];
 }
 
+/** Each of `count` vendors once in the unified topic, with one record.created and one state record. */
+function expectEachVendorOnce(count: number): void {
+  const keys = harness.messages(harness.topics.unified('vendors')).map((message) => message.key);
+  expect(keys).toHaveLength(count);
+  expect(new Set(keys).size).toBe(count);
+  expect(recordEvents().filter((event) => event.type === 'record.created')).toHaveLength(count);
+  expect(harness.messages(harness.topics.transformerState)).toHaveLength(count);
+}
+
 describe('transformer worker', () => {
   it('transforms every raw record into its unified topic, decodable through the registry, with its event and state', async () => {
     harness = new TransformerHarness();
@@ -253,11 +262,7 @@ describe('transformer worker', () => {
     await waitFor(atEnd, { description: () => `the group at the end of every raw partition after the lost answer (committed/high: ${positions})`, timeoutMs: 60_000 });
     await harness.tail!.caughtUp();
 
-    const keys = harness.messages(harness.topics.unified('vendors')).map((message) => message.key);
-    expect(keys).toHaveLength(60);
-    expect(new Set(keys).size).toBe(60);
-    expect(recordEvents().filter((event) => event.type === 'record.created')).toHaveLength(60);
-    expect(harness.messages(harness.topics.transformerState)).toHaveLength(60);
+    expectEachVendorOnce(60);
     // The committed records fetched again are skipped, not transformed again into "unchanged".
     const counts = worker.metrics.snapshot()[C]!;
     expect(counts.unchanged ?? 0).toBe(0);
@@ -278,11 +283,7 @@ describe('transformer worker', () => {
     await waitFor(() => harness.caughtUp(), { description: 'every raw record transformed after the lost answer', timeoutMs: 60_000 });
     await harness.tail!.caughtUp();
 
-    const keys = harness.messages(harness.topics.unified('vendors')).map((message) => message.key);
-    expect(keys).toHaveLength(60);
-    expect(new Set(keys).size).toBe(60);
-    expect(recordEvents().filter((event) => event.type === 'record.created')).toHaveLength(60);
-    expect(harness.messages(harness.topics.transformerState)).toHaveLength(60);
+    expectEachVendorOnce(60);
   });
 
   it('holds records back while the schema registry is down, dead-letters none of them, and delivers them once it is back', async () => {
