@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Admin, Kafka } from 'kafkajs';
 import { openClickHouse, type ClickHouse } from '../platform/clickhouse.js';
@@ -19,6 +18,7 @@ import { RawWriter } from '../transformers/testing/raw-writer.js';
 import { TransformerWorker } from '../transformers/worker.js';
 import { uniqueName } from './support/kafka.js';
 import { testRegistryUrl } from './support/registry.js';
+import { secondBrokerOptions } from './support/second-broker.js';
 import { waitFor } from './support/wait-for.js';
 
 /**
@@ -33,15 +33,7 @@ import { waitFor } from './support/wait-for.js';
  * merge. Not understood yet (docs/transformers.md); without the flag the test prints the count.
  */
 const STRICT = process.env.MILLRACE_STRICT_BROKER_CRASH === '1';
-const repoStack = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.stack');
-const broker = {
-  stackDir: fs.mkdtempSync(path.join(os.tmpdir(), 'millrace-restart-')),
-  cacheDir: process.env.MILLRACE_STACK_DIR ?? repoStack,
-  port: 19292,
-  controllerPort: 19293,
-  heap: '512m',
-  log: () => {},
-};
+const broker = secondBrokerOptions(19292, 'millrace-restart-');
 const VENDORS = 3_000;
 const ORDERS = 7_000;
 

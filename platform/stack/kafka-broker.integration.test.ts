@@ -1,20 +1,11 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { secondBrokerOptions } from '../../test/support/second-broker.js';
 import { brokerDown, brokerStatus, brokerUp, portAnswers } from './kafka-broker.js';
 
 // A second broker on its own ports and state folder, so the shared test broker is untouched.
-const repoStack = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '.stack');
-const options = {
-  stackDir: fs.mkdtempSync(path.join(os.tmpdir(), 'millrace-stack-')),
-  cacheDir: process.env.MILLRACE_STACK_DIR ?? repoStack,
-  port: 19192,
-  controllerPort: 19193,
-  heap: '512m',
-  log: () => {},
-};
+const options = secondBrokerOptions(19192, 'millrace-stack-');
 
 function brokerProcesses(): number[] {
   return fs
