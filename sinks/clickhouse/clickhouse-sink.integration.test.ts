@@ -9,7 +9,7 @@ import { createLogger } from '../../platform/logger.js';
 import { rawKey } from '../../platform/raw-record.js';
 import { topicNames } from '../../platform/topics.js';
 import { CLICKHOUSE_READ_SETTINGS, ENTITY_NAMES, ENTITY_PLURALS, createUnifiedCodec, fromClickHouseRow, unifiedTopic, type EntityName } from '../../schemas/index.js';
-import { testBrokers, testKafka, uniqueName } from '../../test/support/kafka.js';
+import { createTopics, testBrokers, testKafka, uniqueName } from '../../test/support/kafka.js';
 import { LostAnswers } from '../../test/support/lost-answers.js';
 import { testRegistryUrl } from '../../test/support/registry.js';
 import { waitFor } from '../../test/support/wait-for.js';
@@ -287,7 +287,7 @@ describe('ClickHouse sink', () => {
     await admin.connect();
     let ownSink: ClickHouseSink | undefined;
     try {
-      await admin.createTopics({ topics: [{ topic, numPartitions: 2, replicationFactor: 1 }] });
+      await createTopics(admin, [topic], 2);
       // Only an aborted transaction in the topic: the sink's first fetch holds nothing but markers.
       const records = Array.from({ length: 4 }, (_, index) => unifiedRecord('inventory_item', uniqueName('conn'), index));
       const producer = kafka.producer({ transactionalId: uniqueName('sink-lookup'), idempotent: true, maxInFlightRequests: 1 });
@@ -327,7 +327,7 @@ describe('ClickHouse sink', () => {
     let ownSink: ClickHouseSink | undefined;
     const where = `connection_id = '${connection}'`;
     try {
-      await admin.createTopics({ topics: [{ topic, numPartitions: 2, replicationFactor: 1 }] });
+      await createTopics(admin, [topic], 2);
       ownSink = await startClickHouseSink({ kafka: faultyKafka, clickhouse, registryUrl: testRegistryUrl(), topicPrefix: ownPrefix, logger, partitions: 2, flushIntervalMs: 200, sessionTimeoutMs: 6_000 });
       const records = Array.from({ length: 300 }, (_, index) => unifiedRecord('vendor', connection, index));
       const messages = await unifiedMessages(codec, 'vendor', records);
